@@ -1,0 +1,43 @@
+/// Where one job's steps run: a directory on the host, a Podman pod, a Kubernetes Pod.
+///
+/// The engine speaks only to this protocol. Paths given to and returned by an environment are
+/// paths *as steps see them*; `hostPath(for:)` translates one of them into a path Hearth can read
+/// and write itself (the file-command files and step scripts live in `runnerTemp`, which every
+/// environment must share with the Hearth process).
+public protocol ExecutionEnvironment: Sendable {
+    /// A short name for messages: "host", "podman", "kubernetes".
+    var kind: String { get }
+    /// The job's workspace (`GITHUB_WORKSPACE`).
+    var workspace: String { get }
+    /// A directory private to the job (`RUNNER_TEMP`), shared with Hearth.
+    var runnerTemp: String { get }
+    /// `RUNNER_TOOL_CACHE`.
+    var toolCache: String { get }
+    /// Whether a `docker://` step or Docker action can run here.
+    var supportsContainers: Bool { get }
+
+    /// Variables every process starts with before the engine adds the job's own (host: Hearth's
+    /// own environment; containers: the image's).
+    func baseEnvironment() -> [String: String]
+
+    /// Translates a path inside `runnerTemp` or `workspace` into one Hearth can open.
+    func hostPath(for environmentPath: String) -> String
+
+    /// Starts a process; its working directory and paths are environment paths.
+    func start(_ spec: ProcessSpec) async throws(ProcessLaunchError) -> any RunningProcess
+
+    /// Removes everything the job left behind (processes, containers, temporary files).
+    func teardown() async
+}
+
+/// A process started by an execution environment.
+public protocol RunningProcess: Sendable {
+    /// Merged stdout and stderr, one element per line.
+    var lines: AsyncStream<String> { get }
+    /// Waits for the exit code (128 + signal when killed by a signal).
+    func waitForExit() async -> Int32
+    /// SIGTERM to the process group, SIGKILL after `grace`.
+    func terminate(grace: Duration)
+}
+
+extension ChildProcess: RunningProcess {}

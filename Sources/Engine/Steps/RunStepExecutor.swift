@@ -1,0 +1,120 @@
+import Backends
+import Expressions
+import Foundation
+import Workflow
+
+/// Runs a `run:` step: writes the script, starts it with the step's shell in its working
+/// directory, streams its output, and applies the file commands it wrote.
+struct RunStepExecutor {
+    let workflow: Workflow
+    let job: Job
+    let run: RunContext
+    let environment: any ExecutionEnvironment
+    let cancellation: CancellationSignal
+    let masker: SecretMasker
+    let emit: (LogLine) -> Void
+    let summary: (String) -> Void
+
+    func execute(
+        step: Step, script scriptTemplate: String, context: EvaluationContext, github: ObjectValue, runner: ObjectValue,
+        stepEnvironment: [String: String], timeout: Duration?, state: inout JobState
+    ) async -> StepRunner.Result {
+        func fail(_ message: String) -> StepRunner.Result {
+            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: masker.mask(message)))
+            return StepRunner.Result(outcome: .failure)
+        }
+
+        let script: String
+        let workingDirectory: String
+        let shellName: String?
+        do {
+            script = try Evaluator.string(scriptTemplate, context)
+            shellName = try (step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell).map { try Evaluator.string($0, context) }
+            let directory = try (step.workingDirectory ?? job.defaults?.run?.workingDirectory ?? workflow.defaults?.run?.workingDirectory)
+                .map { try Evaluator.string($0, context) }
+            workingDirectory = Self.resolve(directory, workspace: environment.workspace)
+        } catch {
+            return fail("\(step.location): \(error)")
+        }
+
+        let files: FileCommandFiles
+        do {
+            files = try FileCommandFiles(in: environment)
+        } catch {
+            return fail("Cannot create the step's file-command files in \(environment.runnerTemp): \(error)")
+        }
+        defer { files.remove() }
+
+        let processEnvironment = StepEnvironment.build(
+            base: environment.baseEnvironment(), github: github, runner: runner, job: [:], step: stepEnvironment,
+            pathPrepends: state.pathPrepends, fileCommands: files.environmentPaths)
+
+        let shell: ShellCommand
+        do {
+            shell = try ShellCommand.resolve(shellName, path: processEnvironment["PATH"])
+        } catch {
+            return fail("\(error)")
+        }
+        let scriptPath = "\(environment.runnerTemp)/\(UUID().uuidString.lowercased())\(shell.fileExtension)"
+        guard FileManager.default.createFile(atPath: environment.hostPath(for: scriptPath), contents: Data(shell.scriptContents(script).utf8)) else {
+            return fail("Cannot write the step's script to \(scriptPath)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: environment.hostPath(for: scriptPath)) }
+
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+            emit(LogLine(kind: .command, text: masker.mask(String(line))))
+        }
+
+        var handler = StepOutputHandler(
+            masker: masker, debug: run.stepDebug,
+            allowUnsecureCommands: processEnvironment["ACTIONS_ALLOW_UNSECURE_COMMANDS"]?.lowercased() == "true")
+        let spec = ProcessSpec(
+            executable: shell.executable, arguments: shell.arguments(scriptPath: scriptPath),
+            environment: processEnvironment, workingDirectory: workingDirectory)
+        let ending: StepProcess.Ending
+        do {
+            ending = try await StepProcess(environment: environment, cancellation: cancellation, grace: run.terminationGrace)
+                .run(spec, timeout: timeout, handler: &handler, emit: emit)
+        } catch {
+            return fail("\(error)")
+        }
+
+        // File commands apply even when the step failed, as on GitHub.
+        var outputs = handler.outputs
+        do {
+            let results = try files.read()
+            for (name, value) in results.environment { state.environment[name] = value }
+            for (name, value) in handler.environment { state.environment[name] = value }
+            state.pathPrepends.insert(contentsOf: (results.paths + handler.paths).reversed(), at: 0)
+            outputs.merge(results.outputs) { _, new in new }
+            var saved = state.actionState[step.effectiveID] ?? [:]
+            saved.merge(handler.state.merging(results.state) { _, new in new }) { _, new in new }
+            state.actionState[step.effectiveID] = saved
+            if !results.summary.isEmpty { summary(masker.mask(results.summary)) }
+        } catch {
+            return fail("\(error)")
+        }
+
+        if let message = handler.fatalError { return fail(message) }
+        switch ending {
+        case .exited(0):
+            return StepRunner.Result(outcome: .success, outputs: outputs)
+        case .exited(let code):
+            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "Process completed with exit code \(code)."))
+            return StepRunner.Result(outcome: .failure, outputs: outputs)
+        case .timedOut:
+            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "The step has timed out after \(timeout.map { "\($0)" } ?? "its limit")."))
+            return StepRunner.Result(outcome: .failure, outputs: outputs)
+        case .cancelled:
+            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "The operation was canceled."))
+            return StepRunner.Result(outcome: .cancelled, outputs: outputs)
+        }
+    }
+
+    /// A relative `working-directory` is relative to the workspace.
+    static func resolve(_ directory: String?, workspace: String) -> String {
+        guard let directory, !directory.isEmpty else { return workspace }
+        if directory.hasPrefix("/") { return directory }
+        return (workspace as NSString).appendingPathComponent(directory)
+    }
+}

@@ -1,0 +1,50 @@
+import Backends
+import Foundation
+import Synchronization
+
+/// Runs one process for a step: streams its output through a `StepOutputHandler` into log events,
+/// and stops it (SIGTERM, grace, SIGKILL) when the job is cancelled or the step times out.
+struct StepProcess {
+    enum Ending: Equatable {
+        case exited(Int32)
+        case timedOut
+        case cancelled
+    }
+
+    let environment: any ExecutionEnvironment
+    let cancellation: CancellationSignal
+    let grace: Duration
+
+    func run(
+        _ spec: ProcessSpec, timeout: Duration?, handler: inout StepOutputHandler, emit: (LogLine) -> Void
+    ) async throws(ProcessLaunchError) -> Ending {
+        let process = try await environment.start(spec)
+        let timedOut = Flag()
+        let token = cancellation.onCancel { [grace] _ in process.terminate(grace: grace) }
+        defer { cancellation.remove(token) }
+        let timer: Task<Void, Never>? = timeout.map { limit in
+            Task { [grace] in
+                do {
+                    try await Task.sleep(for: limit)
+                    timedOut.set()
+                    process.terminate(grace: grace)
+                } catch {}
+            }
+        }
+        for await line in process.lines {
+            for logLine in handler.handle(line) { emit(logLine) }
+        }
+        let code = await process.waitForExit()
+        timer?.cancel()
+        if timedOut.isSet { return .timedOut }
+        if cancellation.isCancelled && code != 0 { return .cancelled }
+        return .exited(code)
+    }
+}
+
+/// A one-way boolean shared between tasks.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}

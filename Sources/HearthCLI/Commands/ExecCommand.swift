@@ -1,0 +1,293 @@
+import ArgumentParser
+import Engine
+import Expressions
+import Foundation
+import Workflow
+
+/// `hearth exec`: runs a repository's workflows on this machine, with forgejo-runner exec's flags.
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run workflows of a local repository on this machine.",
+        discussion: """
+            Reads the workflows in the repository (-C, default: the current directory) from -W, or from \
+            .forgejo/workflows, .gitea/workflows or .github/workflows, and runs the jobs triggered by the event \
+            (-E, default: push, or the workflow's first trigger when it has no push). Exits 0 exactly when every \
+            job that ran succeeded.
+            """)
+
+    @Option(name: [.customShort("C"), .customLong("directory")], help: "The repository to run in.")
+    var directory = "."
+
+    @Option(name: [.customShort("W"), .customLong("workflows")], help: "A workflow file, or a directory of them.")
+    var workflows: String?
+
+    @Option(name: [.customShort("E"), .customLong("event")], help: "The event that triggers the run (push, pull_request, workflow_dispatch, …).")
+    var event: String?
+
+    @Argument(help: "The event, as an alternative to -E.")
+    var positionalEvent: String?
+
+    @Option(name: [.customShort("j"), .customLong("job")], help: "Run only this job (and the jobs it needs).")
+    var job: String?
+
+    @Option(name: [.customShort("e"), .customLong("event-path")], help: "A JSON file with the event payload (github.event).")
+    var eventPath: String?
+
+    @Option(name: [.customShort("s"), .customLong("secret")], help: "A secret as NAME=VALUE, or NAME to take it from Hearth's environment. Repeatable.")
+    var secrets: [String] = []
+
+    @Option(name: .customLong("secret-file"), help: "A file of NAME=VALUE secrets.")
+    var secretFile: String?
+
+    @Option(name: .customLong("env"), help: "An environment variable for every step, NAME=VALUE. Repeatable.")
+    var environment: [String] = []
+
+    @Option(name: .customLong("env-file"), help: "A file of NAME=VALUE environment variables.")
+    var environmentFile: String?
+
+    @Option(name: .customLong("var"), help: "A configuration variable (vars context), NAME=VALUE. Repeatable.")
+    var variables: [String] = []
+
+    @Option(name: .customLong("input"), help: "A workflow_dispatch input, NAME=VALUE. Repeatable.")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("default-actions-url"), help: "Where 'uses: owner/repo@ref' actions are fetched from.")
+    var defaultActionsURL = "https://data.forgejo.org"
+
+    @Option(name: [.customShort("i"), .customLong("image")], help: "Run jobs in containers of this image (container backends).")
+    var image: String?
+
+    @Option(name: .customLong("backend"), help: "Where jobs run: host, podman or kubernetes.")
+    var backend: String?
+
+    @Option(name: .customLong("parallel"), help: "How many jobs run at once.")
+    var parallel: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    @Flag(name: .customLong("no-skip-checkout"), help: "Run actions/checkout instead of using the working tree as it is.")
+    var noSkipCheckout = false
+
+    @Flag(name: .customLong("json"), help: "Print events as JSON lines instead of the console log.")
+    var json = false
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Also print the scripts of run steps.")
+    var verbose = false
+
+    @Flag(name: [.customShort("l"), .customLong("list")], help: "List the jobs that would run, then exit.")
+    var list = false
+
+    func run() async throws {
+        do {
+            let exitCode = try await execute()
+            if exitCode != 0 { throw ExitCode(exitCode) }
+        } catch let error as ExecError {
+            printError("hearth exec: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func execute() async throws -> Int32 {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ExecError("directory '\(directory)' does not exist")
+        }
+        let backendName = backend ?? (image == nil ? "host" : "podman")
+        guard backendName == "host" else {
+            throw ExecError("the \(backendName) backend is not available in this version of Hearth; use --backend host")
+        }
+
+        let files: [String]
+        do { files = try WorkflowDiscovery.files(at: workflows, in: root) } catch { throw ExecError(error.description) }
+        var loaded: [Workflow] = []
+        var problems: [String] = []
+        for file in files {
+            do { loaded.append(try WorkflowReader.read(path: file)) } catch { problems += error.errors.map(\.description) }
+        }
+        guard problems.isEmpty else { throw ExecError("invalid workflow:\n" + problems.joined(separator: "\n")) }
+
+        let selection = try select(loaded)
+        if list {
+            for (workflow, event) in selection {
+                for job in workflow.jobs {
+                    print("\(workflow.file)\t\(event)\t\(job.id)\t\(job.name ?? job.id)")
+                }
+            }
+            return 0
+        }
+
+        let repository = LocalRepository.inspect(root)
+        var secretValues = try loadPairs(secrets, file: secretFile, option: "--secret")
+        if secretValues["GITHUB_TOKEN"] == nil, let token = secretValues["FORGEJO_TOKEN"] ?? secretValues["GITEA_TOKEN"] { secretValues["GITHUB_TOKEN"] = token }
+        let environmentValues = try loadPairs(environment, file: environmentFile, option: "--env")
+        let variableValues = try loadPairs(variables, file: nil, option: "--var")
+        let inputValues = try loadPairs(inputs, file: nil, option: "--input")
+        let payload = try loadEventPayload()
+
+        let sink: any EventSink
+        let console: ConsoleReporter?
+        if json {
+            sink = JSONEventReporter()
+            console = nil
+        } else {
+            let names = selection.count > 1 ? Dictionary(selection.map { ($0.0.file, $0.0.name ?? ($0.0.file as NSString).lastPathComponent) }, uniquingKeysWith: { a, _ in a }) : nil
+            let reporter = ConsoleReporter(showCommands: verbose, workflowNames: names)
+            sink = reporter
+            console = reporter
+        }
+
+        let cancellation = CancellationSignal()
+        let signals = SignalTrap { signal in
+            printError("hearth: received \(signal == SIGINT ? "interrupt" : "termination request"), cancelling (again to stop at once)")
+            cancellation.cancel(reason: "Cancelled by the user")
+        }
+        defer { signals.disarm() }
+
+        let limit = AsyncSemaphore(permits: parallel)
+        let factory = HostEnvironmentFactory(
+            workspace: root,
+            toolCache: ProcessInfo.processInfo.environment["RUNNER_TOOL_CACHE"] ?? "\(NSHomeDirectory())/.cache/hearth/toolcache")
+        var summaries: [JobSummary] = []
+        await withTaskGroup(of: [JobSummary].self) { group in
+            for (workflow, event) in selection {
+                let context: RunContext
+                do {
+                    context = try runContext(
+                        workflow: workflow, event: event, payload: payload, repository: repository, secrets: secretValues,
+                        environment: environmentValues, variables: variableValues, inputs: inputValues)
+                } catch {
+                    printError("hearth exec: \(error)")
+                    summaries.append(JobSummary(jobID: workflow.file, result: .failure, outputs: [:], instances: []))
+                    continue
+                }
+                let runner = WorkflowRunner(
+                    workflow: workflow, run: context, environments: factory, sink: sink, cancellation: cancellation, limit: limit,
+                    selectedJobs: job.map { [$0] })
+                group.addTask { await runner.execute() }
+            }
+            for await result in group { summaries += result }
+        }
+        console?.printSummary()
+
+        if cancellation.isCancelled { return signals.lastSignal == SIGTERM ? 143 : 130 }
+        let ranAndFailed = summaries.contains { summary in
+            summary.result == .failure || summary.result == .cancelled || summary.instances.contains { $0.1 == .cancelled }
+        }
+        return ranAndFailed ? 1 : 0
+    }
+
+    /// The workflows to run and the event each runs for.
+    private func select(_ workflows: [Workflow]) throws -> [(Workflow, String)] {
+        let requested = event ?? positionalEvent
+        var selection: [(Workflow, String)] = []
+        for workflow in workflows {
+            if let job {
+                guard workflow.job(job) != nil else { continue }
+                selection.append((workflow, requested ?? defaultEvent(of: workflow)))
+                continue
+            }
+            let names = workflow.triggers.events.map(\.name)
+            if let requested {
+                if names.contains(requested) { selection.append((workflow, requested)) }
+            } else {
+                selection.append((workflow, defaultEvent(of: workflow)))
+            }
+        }
+        if selection.isEmpty {
+            if let job { throw ExecError("no workflow has a job '\(job)'") }
+            throw ExecError("no workflow is triggered by '\(requested ?? "push")'; pass -E EVENT or -j JOB")
+        }
+        return selection
+    }
+
+    private func defaultEvent(of workflow: Workflow) -> String {
+        let names = workflow.triggers.events.map(\.name)
+        return names.contains("push") || names.isEmpty ? "push" : names[0]
+    }
+
+    private func loadPairs(_ items: [String], file: String?, option: String) throws -> [String: String] {
+        do {
+            var values = try file.map { try KeyValueInput.file($0, option: option + "-file") } ?? [:]
+            values.merge(try KeyValueInput.pairs(items, option: option)) { _, new in new }
+            return values
+        } catch {
+            throw ExecError("\(error)")
+        }
+    }
+
+    private func loadEventPayload() throws -> Value? {
+        guard let eventPath else { return nil }
+        guard let data = FileManager.default.contents(atPath: eventPath) else {
+            throw ExecError("event file '\(eventPath)' cannot be read")
+        }
+        do {
+            let value = try Value(jsonText: String(decoding: data, as: UTF8.self))
+            guard case .object = value else { throw ExecError("event file '\(eventPath)' must hold a JSON object") }
+            return value
+        } catch let error as ExecError {
+            throw error
+        } catch {
+            throw ExecError("event file '\(eventPath)' is not valid JSON: \(error)")
+        }
+    }
+
+    private func runContext(
+        workflow: Workflow, event: String, payload: Value?, repository: LocalRepository, secrets: [String: String],
+        environment: [String: String], variables: [String: String], inputs: [String: String]
+    ) throws -> RunContext {
+        let typedInputs = try WorkflowInputs.resolve(workflow: workflow, event: event, given: inputs)
+        var eventObject = payload?.objectValue ?? EventPayload.synthesize(event: event, repository: repository)
+        if event == "workflow_dispatch", eventObject["inputs"] == nil {
+            eventObject["inputs"] = .object(ObjectValue(typedInputs.entries.map { ($0.key, Value.string($0.value.coercedString)) }))
+        }
+        let serverURL = "https://localhost"
+        let relativeFile = workflow.file.hasPrefix(repository.root + "/") ? String(workflow.file.dropFirst(repository.root.count + 1)) : workflow.file
+        var github = ObjectValue()
+        github["event_name"] = .string(event)
+        github["event"] = .object(eventObject)
+        github["sha"] = .string(repository.sha)
+        github["ref"] = .string(repository.ref)
+        github["ref_name"] = .string(repository.refName)
+        github["ref_type"] = .string(repository.refType)
+        github["ref_protected"] = .bool(false)
+        github["repository"] = .string(repository.repository)
+        github["repository_owner"] = .string(repository.owner)
+        github["actor"] = .string(repository.actor)
+        github["triggering_actor"] = .string(repository.actor)
+        github["workflow"] = .string(workflow.name ?? relativeFile)
+        github["workflow_ref"] = .string("\(repository.repository)/\(relativeFile)@\(repository.ref)")
+        github["workflow_sha"] = .string(repository.sha)
+        github["run_id"] = .string(String(Int.random(in: 1...999_999)))
+        github["run_number"] = .string("1")
+        github["run_attempt"] = .string("1")
+        github["retention_days"] = .string("0")
+        github["server_url"] = .string(serverURL)
+        github["api_url"] = .string("\(serverURL)/api/v1")
+        github["graphql_url"] = .string("")
+        github["token"] = .string(secrets["GITHUB_TOKEN"] ?? "")
+        github["base_ref"] = .string(eventObject["pull_request"]?["base"]?["ref"]?.stringValue ?? "")
+        github["head_ref"] = .string(eventObject["pull_request"]?["head"]?["ref"]?.stringValue ?? "")
+        github["workspace"] = .string(repository.root)
+        github["action"] = .string("")
+        github["action_path"] = .string("")
+        github["action_ref"] = .string("")
+        github["action_repository"] = .string("")
+        github["path"] = .string("")
+        github["env"] = .string("")
+        github["repositoryUrl"] = .string("\(serverURL)/\(repository.repository).git")
+
+        var context = RunContext(
+            github: github, secrets: secrets, vars: variables, inputs: typedInputs, runnerEnvironment: environment,
+            runnerName: "hearth-exec", serverURL: serverURL, skippedActions: noSkipCheckout ? [] : ["actions/checkout"],
+            repositoryRoot: repository.root)
+        context.runnerEnvironment["GITHUB_SERVER_URL"] = context.runnerEnvironment["GITHUB_SERVER_URL"] ?? serverURL
+        _ = defaultActionsURL
+        return context
+    }
+}
+
+/// A problem with the command line or its inputs, shown as one line.
+struct ExecError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

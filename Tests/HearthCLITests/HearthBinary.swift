@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Runs the built `hearth` executable as a user would, capturing its output and exit status.
+enum HearthBinary {
+    /// The `hearth` binary beside the test bundle in the build directory.
+    static var path: String {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("hearth").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return ".build/debug/hearth"
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs hearth with `arguments`; `onLine` sees stdout lines as they come (e.g. to send a signal).
+    static func run(_ arguments: [String], in directory: String? = nil, onLine: (@Sendable (String, Process) -> Void)? = nil) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let errTask = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }
+        var collected = Data()
+        for try await line in stdout.fileHandleForReading.bytes.lines {
+            collected.append(Data((line + "\n").utf8))
+            onLine?(line, process)
+        }
+        process.waitUntilExit()
+        let errData = await errTask.value
+        return Result(status: process.terminationStatus, stdout: String(decoding: collected, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A throwaway repository directory with the given files.
+    static func repository(_ files: [String: String]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-cli-\(UUID().uuidString.prefix(8))").path
+        for (path, contents) in files {
+            let full = directory + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try contents.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+}
