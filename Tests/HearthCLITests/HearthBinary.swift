@@ -36,11 +36,23 @@ enum HearthBinary {
         process.standardError = stderr
         try process.run()
         let errTask = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }
-        var collected = Data()
-        for try await line in stdout.fileHandleForReading.bytes.lines {
-            collected.append(Data((line + "\n").utf8))
-            onLine?(line, process)
-        }
+        let reader = stdout.fileHandleForReading
+        let collected = await Task.detached { () -> Data in
+            var all = Data()
+            var pending = Data()
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                all.append(chunk)
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending = Data(pending[pending.index(after: newline)...])
+                    onLine?(line, process)
+                }
+            }
+            return all
+        }.value
         process.waitUntilExit()
         let errData = await errTask.value
         return Result(status: process.terminationStatus, stdout: String(decoding: collected, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))

@@ -66,6 +66,7 @@ public final class ChildProcess: Sendable {
 
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
         let process = ChildProcess(pid: pid, lines: stream)
+        liveGroups.withLock { _ = $0.insert(pid) }
         let childPID = pid
         let pidfd = hearth_pidfd_open(childPID)
         let thread = Thread {
@@ -112,7 +113,16 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// Process groups of children that have not exited yet, for `killAll`.
+    private static let liveGroups = Mutex<Set<pid_t>>([])
+
+    /// SIGKILL to the process group of every child still running (a second Ctrl-C, before exiting).
+    public static func killAll() {
+        for group in liveGroups.withLock({ $0 }) { _ = kill(-group, SIGKILL) }
+    }
+
     private func recordExit(_ code: Int32) {
+        _ = Self.liveGroups.withLock { $0.remove(pid) }
         let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
             state.exitCode = code
             defer { state.waiters = [] }

@@ -20,8 +20,11 @@ struct StepProcess {
     ) async throws(ProcessLaunchError) -> Ending {
         let process = try await environment.start(spec)
         let timedOut = Flag()
-        let token = cancellation.onCancel { [grace] _ in process.terminate(grace: grace) }
-        defer { cancellation.remove(token) }
+        // A step that starts after the job was cancelled (an always() step) is not stopped by that
+        // same cancellation; a second Ctrl-C ends everything through `ChildProcess.killAll()`.
+        let token = cancellation.isCancelled ? nil : cancellation.onCancel { [grace] _ in process.terminate(grace: grace) }
+        defer { if let token { cancellation.remove(token) } }
+        let observesCancellation = token != nil
         let timer: Task<Void, Never>? = timeout.map { limit in
             Task { [grace] in
                 do {
@@ -37,7 +40,7 @@ struct StepProcess {
         let code = await process.waitForExit()
         timer?.cancel()
         if timedOut.isSet { return .timedOut }
-        if cancellation.isCancelled && code != 0 { return .cancelled }
+        if observesCancellation && cancellation.isCancelled && code != 0 { return .cancelled }
         return .exited(code)
     }
 }

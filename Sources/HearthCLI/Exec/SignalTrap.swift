@@ -1,3 +1,4 @@
+import Backends
 import Dispatch
 import Foundation
 import Synchronization
@@ -17,7 +18,12 @@ final class SignalTrap {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler {
                 let seen = counter.record(signalNumber)
-                if seen == 1 { onSignal(signalNumber) } else { exit(128 + signalNumber) }
+                if seen == 1 {
+                    onSignal(signalNumber)
+                } else {
+                    ChildProcess.killAll()
+                    exit(128 + signalNumber)
+                }
             }
             source.resume()
             sources.append(source)

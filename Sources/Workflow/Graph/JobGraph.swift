@@ -81,65 +81,80 @@ public struct JobGraph: Sendable {
         canonical[id.lowercased()] ?? id
     }
 
+    /// Kahn's algorithm by levels: a job joins the stage after its last need.
     private static func makeStages(jobIDs: [String], needs: [String: [String]]) -> [[String]] {
-        var done = Set<String>()
-        var remaining = jobIDs
+        var position: [String: Int] = [:]
+        for (index, id) in jobIDs.enumerated() where position[id] == nil { position[id] = index }
+        var remaining = [Int](repeating: 0, count: jobIDs.count)
+        var dependents = [[Int]](repeating: [], count: jobIDs.count)
+        for (index, id) in jobIDs.enumerated() {
+            for need in needs[id] ?? [] {
+                guard let target = position[need] else {
+                    remaining[index] = .max  // an unknown job: never ready
+                    continue
+                }
+                if remaining[index] != .max { remaining[index] += 1 }
+                dependents[target].append(index)
+            }
+        }
         var stages: [[String]] = []
-        while !remaining.isEmpty {
-            let ready = remaining.filter { id in (needs[id] ?? []).allSatisfy(done.contains) }
-            if ready.isEmpty { break }
-            stages.append(ready)
-            done.formUnion(ready)
-            let readySet = Set(ready)
-            remaining.removeAll(where: readySet.contains)
+        var current = jobIDs.indices.filter { remaining[$0] == 0 }
+        while !current.isEmpty {
+            stages.append(current.map { jobIDs[$0] })
+            var next: [Int] = []
+            for index in current {
+                for dependent in dependents[index] where remaining[dependent] != .max {
+                    remaining[dependent] -= 1
+                    if remaining[dependent] == 0 { next.append(dependent) }
+                }
+            }
+            current = next.sorted()
         }
         return stages
     }
 
-    /// GitHub's algorithm: start from the jobs without needs, release the jobs whose needs are all
+    /// GitHub's check: start from the jobs without needs, release the jobs whose needs are all
     /// done, and report every need left over as unknown or as part of a cycle.
     private static func findProblems(jobs: [Job], canonical: [String: String]) -> [Problem] {
-        struct Node {
-            let id: String
-            var needs: [(name: String, location: SourceLocation?)]
-        }
-        var satisfied: [Node] = []
-        var unsatisfied: [Node] = []
-        for job in jobs {
-            let entries = job.needs.enumerated().map { index, name in
-                (name: name, location: index < job.needsLocations.count ? job.needsLocations[index] : nil)
-            }
-            let node = Node(id: job.id, needs: entries)
-            if entries.isEmpty { satisfied.append(node) } else { unsatisfied.append(node) }
-        }
-        if satisfied.isEmpty {
+        guard jobs.contains(where: { $0.needs.isEmpty }) else {
             return [Problem(kind: .noStartJob, jobID: nil, need: nil, location: nil,
                             message: "The workflow must contain at least one job with no dependencies.")]
         }
-        var queueIndex = 0
-        while queueIndex < satisfied.count {
-            let current = satisfied[queueIndex].id.lowercased()
-            queueIndex += 1
-            var index = unsatisfied.count - 1
-            while index >= 0 {
-                unsatisfied[index].needs.removeAll { $0.name.lowercased() == current }
-                if unsatisfied[index].needs.isEmpty {
-                    satisfied.append(unsatisfied.remove(at: index))
-                }
-                index -= 1
+        let folded = jobs.map { $0.needs.map { $0.lowercased() } }
+        var waitingOn: [String: [Int]] = [:]
+        var remaining = [Int](repeating: 0, count: jobs.count)
+        var queue: [String] = []
+        for (index, needs) in folded.enumerated() {
+            if needs.isEmpty {
+                queue.append(jobs[index].id.lowercased())
+                continue
+            }
+            remaining[index] = needs.count
+            for need in needs { waitingOn[need, default: []].append(index) }
+        }
+        var satisfied = Set<String>()
+        var head = 0
+        while head < queue.count {
+            let current = queue[head]
+            head += 1
+            guard satisfied.insert(current).inserted else { continue }
+            for index in waitingOn[current] ?? [] {
+                remaining[index] -= folded[index].filter { $0 == current }.count
+                if remaining[index] == 0 { queue.append(jobs[index].id.lowercased()) }
             }
         }
         var problems: [Problem] = []
-        for node in unsatisfied {
-            for need in node.needs {
-                if canonical[need.name.lowercased()] != nil {
+        for (index, job) in jobs.enumerated() where remaining[index] > 0 {
+            for (offset, need) in job.needs.enumerated() where !satisfied.contains(folded[index][offset]) {
+                let location = offset < job.needsLocations.count ? job.needsLocations[offset] : nil
+                if canonical[folded[index][offset]] != nil {
                     problems.append(Problem(
-                        kind: .cycle, jobID: node.id, need: need.name, location: need.location,
-                        message: "Job '\(node.id)' depends on job '\(need.name)' which creates a cycle in the dependency graph."))
+                        kind: .cycle, jobID: job.id, need: need, location: location,
+                        message: "Job '\(job.id)' depends on job '\(need)' which creates a cycle in the dependency graph."))
                 } else {
                     problems.append(Problem(
-                        kind: .unknownJob, jobID: node.id, need: need.name, location: need.location,
-                        message: "Job '\(node.id)' depends on unknown job '\(need.name)'."))
+                        kind: .unknownJob, jobID: job.id, need: need, location: location,
+                        message: "Job '\(job.id)' depends on unknown job '\(need)'."))
                 }
             }
         }

@@ -10,7 +10,7 @@ public enum Permissions: Sendable, Hashable {
     /// The level this grants for `scope` (e.g. `contents`).
     public func level(for scope: String) -> PermissionLevel {
         switch self {
-        case .readAll: return scope == "id-token" ? .read : .read
+        case .readAll: return .read
         case .writeAll: return .write
         case .scopes(let scopes): return scopes[scope] ?? .none
         }

@@ -17,6 +17,7 @@ struct YAMLLoader {
     /// Positions where a sentinel was inserted (line, column), to undo the column shift.
     private var insertions: [(line: Int, column: Int)] = []
     private var depth = 0
+    private var reportedAnchors = Set<String>()
     /// The running result size (GitHub counts it across a workflow and the workflows it calls).
     private(set) var bytes: Int
     /// True when a size or depth limit stopped the read.
@@ -74,7 +75,7 @@ struct YAMLLoader {
 
     private mutating func convert(_ node: Node) -> Token {
         let (line, column) = position(node.mark)
-        if let anchor = node.anchor {
+        if let anchor = node.anchor, reportedAnchors.insert(anchor.rawValue).inserted {
             diagnostics.fileError("Anchors are not currently supported. Remove the anchor '\(anchor.rawValue)'")
         }
         switch node {
