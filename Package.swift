@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "hearth", dependencies: ["HearthCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
-        .executableTarget(name: "HearthBench", dependencies: ["Engine", "Workflow", "Expressions", "Backends"],
+        .executableTarget(name: "HearthBench", dependencies: ["Engine", "Workflow", "Expressions", "Backends", .product(name: "Yams", package: "Yams")],
                           path: "Benchmarks/HearthBench", swiftSettings: strict),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"], swiftSettings: strict),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], swiftSettings: strict),

@@ -37,8 +37,10 @@ public final class HostEnvironment: ExecutionEnvironment {
         try fileManager.createDirectory(atPath: self.runnerTemp, withIntermediateDirectories: true)
     }
 
+    private let inheritedEnvironment = ProcessInfo.processInfo.environment
+
     public func baseEnvironment() -> [String: String] {
-        ProcessInfo.processInfo.environment
+        inheritedEnvironment
     }
 
     public func hostPath(for environmentPath: String) -> String { environmentPath }

@@ -84,10 +84,19 @@ public struct JobRunner: Sendable {
         }
         defer { timer.cancel() }
 
+        let files: FileCommandFiles
+        do {
+            files = try FileCommandFiles(in: environment)
+        } catch {
+            log("Cannot create the file-command files in \(environment.runnerTemp): \(error)", kind: .annotation(Annotation(level: .error)))
+            return finish(.failure, outputs: [:], started: started)
+        }
+        defer { files.remove() }
+
         jobContexts.job = ObjectValue([("status", .string("success"))])
         let stepRunner = StepRunner(
             workflow: workflow, job: job, run: run, environment: environment, sink: sink, key: key,
-            cancellation: jobCancellation, masker: masker)
+            cancellation: jobCancellation, masker: masker, files: files)
         for (index, step) in job.steps.enumerated() {
             await stepRunner.execute(step, key: stepKeys[index], contexts: jobContexts, state: &state)
             jobContexts.job["status"] = .string(jobCancellation.isCancelled ? "cancelled" : state.succeeded ? "success" : "failure")

@@ -1,8 +1,13 @@
 import Backends
 import Foundation
 
-/// The per-step files behind `GITHUB_ENV`, `GITHUB_OUTPUT`, `GITHUB_STATE`, `GITHUB_PATH` and
-/// `GITHUB_STEP_SUMMARY`: created empty before the step, read back after it.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The files behind `GITHUB_ENV`, `GITHUB_OUTPUT`, `GITHUB_STATE`, `GITHUB_PATH` and
+/// `GITHUB_STEP_SUMMARY`: created once per job, empty when a step starts, read back and emptied
+/// after it. Reusing the same files keeps a step's set-up to a few `stat` calls.
 public struct FileCommandFiles: Sendable {
     /// Variable name → path as the step sees it.
     public let environmentPaths: [String: String]
@@ -30,10 +35,23 @@ public struct FileCommandFiles: Sendable {
         self.hostPaths = hostPaths
     }
 
-    /// The file's contents, or "" when the step removed it.
+    /// The file's contents, or "" when it is empty or the step removed it.
     public func contents(of variable: String) -> String {
-        guard let path = hostPaths[variable], let data = FileManager.default.contents(atPath: path) else { return "" }
+        guard let path = hostPaths[variable] else { return "" }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0, let data = FileManager.default.contents(atPath: path) else { return "" }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Makes every file exist and be empty (a step may have removed or filled one).
+    public func reset() throws {
+        for path in hostPaths.values {
+            var info = stat()
+            if stat(path, &info) == 0 && info.st_size == 0 { continue }
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            close(descriptor)
+        }
     }
 
     /// What the step wrote, parsed. Throws a message naming the file when a file is malformed.
@@ -53,7 +71,7 @@ public struct FileCommandFiles: Sendable {
         return results
     }
 
-    /// Deletes the files.
+    /// Deletes the files (at the end of the job).
     public func remove() {
         for path in hostPaths.values { try? FileManager.default.removeItem(atPath: path) }
     }

@@ -12,6 +12,7 @@ struct RunStepExecutor {
     let environment: any ExecutionEnvironment
     let cancellation: CancellationSignal
     let masker: SecretMasker
+    let files: FileCommandFiles
     let emit: (LogLine) -> Void
     let summary: (String) -> Void
 
@@ -37,13 +38,11 @@ struct RunStepExecutor {
             return fail("\(step.location): \(error)")
         }
 
-        let files: FileCommandFiles
         do {
-            files = try FileCommandFiles(in: environment)
+            try files.reset()
         } catch {
-            return fail("Cannot create the step's file-command files in \(environment.runnerTemp): \(error)")
+            return fail("Cannot prepare the step's file-command files in \(environment.runnerTemp): \(error)")
         }
-        defer { files.remove() }
 
         let processEnvironment = StepEnvironment.build(
             base: environment.baseEnvironment(), github: github, runner: runner, job: [:], step: stepEnvironment,
@@ -55,11 +54,13 @@ struct RunStepExecutor {
         } catch {
             return fail("\(error)")
         }
-        let scriptPath = "\(environment.runnerTemp)/\(UUID().uuidString.lowercased())\(shell.fileExtension)"
-        guard FileManager.default.createFile(atPath: environment.hostPath(for: scriptPath), contents: Data(shell.scriptContents(script).utf8)) else {
-            return fail("Cannot write the step's script to \(scriptPath)")
+        // One script file per job and extension, rewritten in place: no new inode per step.
+        let scriptPath = "\(environment.runnerTemp)/step-script\(shell.fileExtension)"
+        do {
+            try ScriptFile.write(shell.scriptContents(script), to: environment.hostPath(for: scriptPath))
+        } catch {
+            return fail("Cannot write the step's script to \(scriptPath): \(error)")
         }
-        defer { try? FileManager.default.removeItem(atPath: environment.hostPath(for: scriptPath)) }
 
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
             emit(LogLine(kind: .command, text: masker.mask(String(line))))

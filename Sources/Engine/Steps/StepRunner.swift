@@ -14,6 +14,7 @@ struct StepRunner: Sendable {
     let key: JobKey
     let cancellation: CancellationSignal
     let masker: SecretMasker
+    let files: FileCommandFiles
 
     /// What an executor reports back for a step's main stage.
     struct Result {
@@ -73,7 +74,7 @@ struct StepRunner: Sendable {
         let result: Result
         if let script = step.run {
             let executor = RunStepExecutor(
-                workflow: workflow, job: job, run: run, environment: environment, cancellation: cancellation, masker: masker,
+                workflow: workflow, job: job, run: run, environment: environment, cancellation: cancellation, masker: masker, files: files,
                 emit: { emit(stepKey, $0) }, summary: { sink.receive(.stepSummary(key, stepKey, markdown: $0)) })
             result = await executor.execute(
                 step: step, script: script, context: stepContext, github: github, runner: contexts.runner,

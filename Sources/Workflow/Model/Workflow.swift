@@ -1,5 +1,3 @@
-import Expressions
-
 /// A workflow file read into a typed model.
 ///
 /// Strings that may contain `${{ }}` are kept as written (templates); the engine evaluates them at

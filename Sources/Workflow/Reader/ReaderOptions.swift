@@ -13,6 +13,7 @@ public struct ReaderOptions: Sendable {
     /// Most jobs a workflow may have, counting the jobs of called workflows (nil: no limit).
     public var maxJobs: Int?
     /// How deep reusable workflows may call each other (the top-level workflow's callees are level 1).
+    /// The default, 9, is GitHub.com's "ten levels of workflows" (GitHub Enterprise Server: 3).
     public var maxReusableWorkflowDepth: Int
     /// The permissions a job gets when neither it nor its workflow sets `permissions:`; used to
     /// check what called workflows request. Nil: no check for such jobs.
@@ -25,7 +26,7 @@ public struct ReaderOptions: Sendable {
     public var workflowProvider: (@Sendable (_ reference: String, _ callerFile: String) -> WorkflowSource?)?
 
     public init(maxFileSize: Int? = 1_048_576, maxDepth: Int = 50, maxResultSize: Int? = 10_485_760,
-                maxJobs: Int? = nil, maxReusableWorkflowDepth: Int = 4, defaultPermissions: Permissions? = nil,
+                maxJobs: Int? = nil, maxReusableWorkflowDepth: Int = 9, defaultPermissions: Permissions? = nil,
                 allowBackgroundSteps: Bool = false,
                 workflowProvider: (@Sendable (String, String) -> WorkflowSource?)? = nil) {
         self.maxFileSize = maxFileSize
