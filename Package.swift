@@ -31,13 +31,15 @@ let package = Package(
             "Engine", "Workflow", "Expressions", "Backends",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // Test doubles shared by the test suites: a git smart-HTTP server on loopback, …
+        .target(name: "HearthTestSupport", swiftSettings: strict),
         .executableTarget(name: "hearth", dependencies: ["HearthCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         .executableTarget(name: "HearthBench", dependencies: ["Engine", "Workflow", "Expressions", "Backends", .product(name: "Yams", package: "Yams")],
                           path: "Benchmarks/HearthBench", swiftSettings: strict),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"], swiftSettings: strict),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], swiftSettings: strict),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"], swiftSettings: strict),
         .testTarget(name: "BackendsTests", dependencies: ["Backends"], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Workflow", "Expressions", "Backends"], swiftSettings: strict),
-        .testTarget(name: "HearthCLITests", dependencies: ["HearthCLI"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Workflow", "Expressions", "Backends", "HearthTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HearthCLITests", dependencies: ["HearthCLI", "HearthTestSupport"], swiftSettings: strict),
     ]
 )

@@ -76,26 +76,17 @@ public struct LogLine: Sendable {
     }
 }
 
-/// An `::error`, `::warning` or `::notice` with its optional file position.
-public struct Annotation: Sendable, Equatable {
-    public enum Level: String, Sendable { case error, warning, notice }
-    public var level: Level
-    public var title: String?
-    public var file: String?
-    public var line: Int?
-    public var endLine: Int?
-    public var column: Int?
-    public var endColumn: Int?
+/// Annotations in the log are the `::error`/`::warning`/`::notice` model of the Commands folder.
+public typealias Annotation = WorkflowAnnotation
 
-    public init(level: Level, title: String? = nil, file: String? = nil, line: Int? = nil, endLine: Int? = nil, column: Int? = nil, endColumn: Int? = nil) {
-        self.level = level
-        self.title = title
-        self.file = file
-        self.line = line
-        self.endLine = endLine
-        self.column = column
-        self.endColumn = endColumn
+extension LogLine {
+    /// An annotation line whose message is `text`.
+    public static func annotation(_ level: Annotation.Level, _ text: String) -> LogLine {
+        LogLine(kind: .annotation(Annotation(level: level, message: text)), text: text)
     }
+
+    public static func error(_ text: String) -> LogLine { annotation(.error, text) }
+    public static func warning(_ text: String) -> LogLine { annotation(.warning, text) }
 }
 
 /// What happens during a run, in order per job. Reporters (console, JSON, Forgejo) consume these.

@@ -43,7 +43,8 @@ public struct JobRunner: Sendable {
     /// The job's default timeout on GitHub and Forgejo: 360 minutes.
     static let defaultTimeout: Duration = .seconds(360 * 60)
 
-    public func execute() async -> JobOutcome {
+    /// Runs the job; `notes` are set-up messages shown before the first step.
+    public func execute(notes: [LogLine] = []) async -> JobOutcome {
         let started = ContinuousClock.now
         let masker = SecretMasker()
         for secret in run.secrets.values { masker.add(secret) }
@@ -53,8 +54,9 @@ public struct JobRunner: Sendable {
             StepKey(index: index, id: step.effectiveID, name: Self.defaultName(of: step))
         }
         sink.receive(.jobStarted(key, steps: stepKeys, at: Date()))
-        func log(_ text: String, kind: LogLine.Kind = .info) {
-            sink.receive(.log(key, step: nil, LogLine(kind: kind, text: masker.mask(text))))
+        for note in notes { sink.receive(.log(key, step: nil, note)) }
+        func log(_ text: String, level: Annotation.Level) {
+            sink.receive(.log(key, step: nil, .annotation(level, masker.mask(text))))
         }
 
         var state = JobState()
@@ -68,7 +70,7 @@ public struct JobRunner: Sendable {
             for (name, value) in run.runnerEnvironment { environment[name] = value }
             state.environment = environment
         } catch {
-            log("Error evaluating job env: \(error)", kind: .annotation(Annotation(level: .error)))
+            log("Error evaluating job env: \(error)", level: .error)
             return finish(.failure, outputs: [:], started: started)
         }
 
@@ -88,7 +90,7 @@ public struct JobRunner: Sendable {
         do {
             files = try FileCommandFiles(in: environment)
         } catch {
-            log("Cannot create the file-command files in \(environment.runnerTemp): \(error)", kind: .annotation(Annotation(level: .error)))
+            log("Cannot create the file-command files in \(environment.runnerTemp): \(error)", level: .error)
             return finish(.failure, outputs: [:], started: started)
         }
         defer { files.remove() }
@@ -103,7 +105,7 @@ public struct JobRunner: Sendable {
         }
 
         if let reason = jobCancellation.reason, !cancellation.isCancelled {
-            log(reason, kind: .annotation(Annotation(level: .error)))
+            log(reason, level: .error)
         }
         let result: Conclusion = jobCancellation.isCancelled ? (cancellation.isCancelled ? .cancelled : .failure) : (state.succeeded ? .success : .failure)
 
@@ -114,12 +116,12 @@ public struct JobRunner: Sendable {
                 let value = try Evaluator.string(text, outputContext)
                 // GitHub drops outputs that contain a secret rather than passing it on.
                 if masker.mask(value) != value {
-                    log("Skip output '\(name)' since it may contain secret.", kind: .annotation(Annotation(level: .warning)))
+                    log("Skip output '\(name)' since it may contain secret.", level: .warning)
                     continue
                 }
                 outputs[name] = value
             } catch {
-                log("Error evaluating output '\(name)': \(error)", kind: .annotation(Annotation(level: .error)))
+                log("Error evaluating output '\(name)': \(error)", level: .error)
             }
         }
         return finish(result, outputs: outputs, started: started)

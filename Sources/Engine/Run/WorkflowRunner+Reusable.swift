@@ -10,7 +10,7 @@ extension WorkflowRunner {
     func executeReusable(_ job: Job, uses: String, key: JobKey, contexts: JobContexts) async -> JobSummary {
         func failed(_ message: String) -> JobSummary {
             sink.receive(.jobStarted(key, steps: [], at: Date()))
-            sink.receive(.log(key, step: nil, LogLine(kind: .annotation(Annotation(level: .error)), text: message)))
+            sink.receive(.log(key, step: nil, LogLine.error(message)))
             sink.receive(.jobFinished(key, result: .failure, outputs: [:], duration: .zero))
             return JobSummary(jobID: job.id, result: .failure, outputs: [:], instances: [(key, .failure)])
         }

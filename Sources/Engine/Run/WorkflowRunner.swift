@@ -186,12 +186,19 @@ public struct WorkflowRunner: Sendable {
 
     private func executeInstance(_ job: Job, key: JobKey, contexts: JobContexts, cancellation: CancellationSignal) async -> JobOutcome {
         let environment: any ExecutionEnvironment
+        var notes: [LogLine] = []
         do {
             let image = try job.container.map { try Evaluator.string($0.image, contexts.evaluation(env: [:])) }
             environment = try await environments.makeEnvironment(for: key, image: image)
+            if let image, !environment.supportsContainers {
+                notes.append(.warning("The job's container '\(image)' is ignored: the \(environment.kind) backend runs steps directly on this machine. Use --backend podman to run them in the container."))
+            }
+            if !job.services.isEmpty && !environment.supportsContainers {
+                notes.append(.warning("The job's services (\(job.services.keys.joined(separator: ", "))) are not started: the \(environment.kind) backend cannot run containers."))
+            }
         } catch {
             sink.receive(.jobStarted(key, steps: [], at: Date()))
-            sink.receive(.log(key, step: nil, LogLine(kind: .annotation(Annotation(level: .error)), text: "Cannot prepare the job's environment: \(error)")))
+            sink.receive(.log(key, step: nil, LogLine.error("Cannot prepare the job's environment: \(error)")))
             sink.receive(.jobFinished(key, result: .failure, outputs: [:], duration: .zero))
             return JobOutcome(result: .failure)
         }
@@ -210,7 +217,7 @@ public struct WorkflowRunner: Sendable {
         let runner = JobRunner(
             workflow: workflow, job: job, key: key, run: run, contexts: contexts, environment: environment, sink: sink,
             cancellation: cancellation)
-        let outcome = await runner.execute()
+        let outcome = await runner.execute(notes: notes)
         await environment.teardown()
         return outcome
     }
@@ -237,7 +244,7 @@ public struct WorkflowRunner: Sendable {
 
     private func report(_ key: JobKey, error: String) {
         sink.receive(.jobStarted(key, steps: [], at: Date()))
-        sink.receive(.log(key, step: nil, LogLine(kind: .annotation(Annotation(level: .error)), text: error)))
+        sink.receive(.log(key, step: nil, LogLine.error(error)))
         sink.receive(.jobFinished(key, result: .failure, outputs: [:], duration: .zero))
     }
 

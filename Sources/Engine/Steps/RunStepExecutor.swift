@@ -21,7 +21,7 @@ struct RunStepExecutor {
         stepEnvironment: [String: String], timeout: Duration?, state: inout JobState
     ) async -> StepRunner.Result {
         func fail(_ message: String) -> StepRunner.Result {
-            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: masker.mask(message)))
+            emit(LogLine.error(masker.mask(message)))
             return StepRunner.Result(outcome: .failure)
         }
 
@@ -101,13 +101,13 @@ struct RunStepExecutor {
         case .exited(0):
             return StepRunner.Result(outcome: .success, outputs: outputs)
         case .exited(let code):
-            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "Process completed with exit code \(code)."))
+            emit(LogLine.error("Process completed with exit code \(code)."))
             return StepRunner.Result(outcome: .failure, outputs: outputs)
         case .timedOut:
-            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "The step has timed out after \(timeout.map { "\($0)" } ?? "its limit")."))
+            emit(LogLine.error("The step has timed out after \(timeout.map { "\($0)" } ?? "its limit")."))
             return StepRunner.Result(outcome: .failure, outputs: outputs)
         case .cancelled:
-            emit(LogLine(kind: .annotation(Annotation(level: .error)), text: "The operation was canceled."))
+            emit(LogLine.error("The operation was canceled."))
             return StepRunner.Result(outcome: .cancelled, outputs: outputs)
         }
     }

@@ -48,7 +48,7 @@ public struct StepOutputHandler {
             } catch {
                 switch error.severity {
                 case .warning:
-                    return [LogLine(kind: .annotation(Annotation(level: .warning)), text: masker.mask(error.message))]
+                    return [LogLine.warning(masker.mask(error.message))]
                 case .error:
                     return [self.error(error.message)]
                 case .failure:
@@ -60,7 +60,7 @@ public struct StepOutputHandler {
     }
 
     private func error(_ message: String) -> LogLine {
-        LogLine(kind: .annotation(Annotation(level: .error)), text: masker.mask(message))
+        LogLine.error(masker.mask(message))
     }
 
     private mutating func handle(_ command: KnownCommand) -> [LogLine] {
@@ -81,12 +81,10 @@ public struct StepOutputHandler {
             return [LogLine(kind: .groupEnd, text: "")]
         case .debug(let message):
             return debug ? [LogLine(kind: .debug, text: masker.mask(message))] : []
-        case .annotation(let annotation):
-            let level = Annotation.Level(rawValue: annotation.level.rawValue) ?? .notice
-            let converted = Annotation(
-                level: level, title: annotation.title.map(masker.mask), file: annotation.file, line: annotation.line,
-                endLine: annotation.endLine, column: annotation.column, endColumn: annotation.endColumn)
-            return [LogLine(kind: .annotation(converted), text: masker.mask(annotation.message))]
+        case .annotation(var annotation):
+            annotation.message = masker.mask(annotation.message)
+            annotation.title = annotation.title.map(masker.mask)
+            return [LogLine(kind: .annotation(annotation), text: annotation.message)]
         case .addMatcher, .removeMatcher, .echo, .stopCommands:
             // Problem matchers and command echo only change how GitHub's UI decorates the log.
             break

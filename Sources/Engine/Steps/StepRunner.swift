@@ -33,7 +33,7 @@ struct StepRunner: Sendable {
         let baseContext = contexts.evaluation(env: state.environment, steps: state.steps, status: status)
 
         func fail(_ message: String) {
-            emit(stepKey, LogLine(kind: .annotation(Annotation(level: .error)), text: masker.mask(message)))
+            emit(stepKey, LogLine.error(masker.mask(message)))
         }
 
         // Name first, so even a step whose `if:` fails to evaluate is shown by its name.
@@ -95,10 +95,10 @@ struct StepRunner: Sendable {
             return Result(outcome: .success)
         }
         if uses.hasPrefix("docker://") && !environment.supportsContainers {
-            emit(stepKey, LogLine(kind: .annotation(Annotation(level: .error)), text: "'\(uses)' needs a container backend; the \(environment.kind) backend cannot run Docker actions. Run with --backend podman (or -i IMAGE)."))
+            emit(stepKey, LogLine.error("'\(uses)' needs a container backend; the \(environment.kind) backend cannot run Docker actions. Run with --backend podman (or -i IMAGE)."))
             return Result(outcome: .failure)
         }
-        emit(stepKey, LogLine(kind: .annotation(Annotation(level: .error)), text: "Actions ('uses: \(uses)') are not supported by this version of Hearth yet."))
+        emit(stepKey, LogLine.error("Actions ('uses: \(uses)') are not supported by this version of Hearth yet."))
         return Result(outcome: .failure)
     }
 
