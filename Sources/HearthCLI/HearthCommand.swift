@@ -6,7 +6,10 @@ public struct HearthCommand: AsyncParsableCommand {
         commandName: "hearth",
         abstract: "Run Forgejo Actions workflows: locally with `exec`, or for a Forgejo instance.",
         version: HearthVersion.current,
-        subcommands: [ExecCommand.self, ValidateCommand.self, VersionCommand.self])
+        subcommands: [
+            ExecCommand.self, ValidateCommand.self, RegisterCommand.self, CreateRunnerFileCommand.self, DaemonCommand.self,
+            GenerateConfigCommand.self, VersionCommand.self,
+        ])
 
     public init() {}
 }

@@ -27,6 +27,14 @@ public struct RunContext: Sendable {
     public var skippedActions: Set<String>
     /// The local checkout, where `uses: ./…` reusable workflows and actions are read from.
     public var repositoryRoot: String?
+    /// Where `uses: owner/repo@ref` actions come from (forgejo-runner's default: https://data.forgejo.org).
+    public var defaultActionsURL: String = "https://data.forgejo.org"
+    /// Fetches and caches remote actions; nil: remote actions fail with a clear message.
+    public var actionFetcher: ActionFetcher?
+    /// The `node` for JavaScript actions; nil: `node` from the step's PATH.
+    public var nodePath: String?
+    /// Values masked in every log line besides the secrets (the task and runtime tokens).
+    public var additionalMasks: [String] = []
 
     public init(
         github: ObjectValue, secrets: [String: String] = [:], vars: [String: String] = [:], inputs: ObjectValue = ObjectValue(),

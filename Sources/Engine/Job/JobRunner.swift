@@ -48,6 +48,7 @@ public struct JobRunner: Sendable {
         let started = ContinuousClock.now
         let masker = SecretMasker()
         for secret in run.secrets.values { masker.add(secret) }
+        for value in run.additionalMasks { masker.add(value) }
         if let token = contexts.github["token"]?.stringValue { masker.add(token) }
 
         let stepKeys = job.steps.enumerated().map { index, step in
@@ -96,21 +97,34 @@ public struct JobRunner: Sendable {
         defer { files.remove() }
 
         jobContexts.job = ObjectValue([("status", .string("success"))])
+        let actions = ActionResolver(run: run, workspace: environment.workspace)
         let stepRunner = StepRunner(
             workflow: workflow, job: job, run: run, environment: environment, sink: sink, key: key,
-            cancellation: jobCancellation, masker: masker, files: files)
+            cancellation: jobCancellation, masker: masker, files: files, actions: actions)
+        var scope = StepScope()
+
+        // Set up: every action is fetched before the first step, as on GitHub; `pre:` stages run then.
+        if await !prepareActions(stepRunner, contexts: jobContexts, state: &state, scope: scope) {
+            return finish(.failure, outputs: [:], started: started)
+        }
+
         for (index, step) in job.steps.enumerated() {
-            await stepRunner.execute(step, key: stepKeys[index], contexts: jobContexts, state: &state)
-            jobContexts.job["status"] = .string(jobCancellation.isCancelled ? "cancelled" : state.succeeded ? "success" : "failure")
+            await stepRunner.execute(step, key: stepKeys[index], contexts: jobContexts, state: &state, scope: &scope)
+            jobContexts.job["status"] = .string(jobCancellation.isCancelled ? "cancelled" : scope.succeeded ? "success" : "failure")
+        }
+
+        // Post stages, in reverse order, with the job's final status.
+        for post in state.postSteps.reversed() {
+            await runPost(post, stepRunner, contexts: jobContexts, state: &state, scope: &scope)
         }
 
         if let reason = jobCancellation.reason, !cancellation.isCancelled {
             log(reason, level: .error)
         }
-        let result: Conclusion = jobCancellation.isCancelled ? (cancellation.isCancelled ? .cancelled : .failure) : (state.succeeded ? .success : .failure)
+        let result: Conclusion = jobCancellation.isCancelled ? (cancellation.isCancelled ? .cancelled : .failure) : (scope.succeeded ? .success : .failure)
 
         var outputs: [String: String] = [:]
-        let outputContext = jobContexts.evaluation(env: state.environment, steps: state.steps, status: state.statusFunctions(cancelled: jobCancellation.isCancelled))
+        let outputContext = jobContexts.evaluation(env: state.environment, steps: scope.steps, status: scope.statusFunctions(cancelled: jobCancellation.isCancelled))
         for (name, text) in job.outputs {
             do {
                 let value = try Evaluator.string(text, outputContext)
@@ -125,6 +139,64 @@ public struct JobRunner: Sendable {
             }
         }
         return finish(result, outputs: outputs, started: started)
+    }
+
+    /// Resolves the job's actions and runs their `pre:` stages. False when an action cannot be had.
+    private func prepareActions(_ runner: StepRunner, contexts: JobContexts, state: inout JobState, scope: StepScope) async -> Bool {
+        for (index, step) in job.steps.enumerated() {
+            guard let uses = step.uses, !uses.hasPrefix("docker://"),
+                !run.skippedActions.contains(uses.split(separator: "@").first.map { $0.lowercased() } ?? uses)
+            else { continue }
+            var warnings: [String] = []
+            let action: ResolvedAction
+            do {
+                action = try await runner.actions.resolve(uses, warnings: &warnings)
+            } catch {
+                sink.receive(.log(key, step: nil, .error(runner.masker.mask(error.description))))
+                return false
+            }
+            for warning in warnings { sink.receive(.log(key, step: nil, .warning(warning))) }
+            guard case .node(let node) = action.manifest.runs, node.pre != nil else { continue }
+            let stepKey = StepKey(index: index, id: step.effectiveID, name: "Pre \(Self.defaultName(of: step))", stage: .pre)
+            let context = contexts.evaluation(env: state.environment, steps: scope.steps, status: scope.statusFunctions(cancelled: runner.cancellation.isCancelled))
+            guard (try? Evaluator.condition(node.preIf ?? "always()", context)) == true else { continue }
+            let emit: (LogLine) -> Void = { self.sink.receive(.log(self.key, step: stepKey, $0)) }
+            let command = CommandStep(
+                run: run, environment: environment, cancellation: runner.cancellation, masker: runner.masker, files: runner.files,
+                emit: emit, summary: { self.sink.receive(.stepSummary(self.key, stepKey, markdown: $0)) })
+            sink.receive(.stepStarted(key, stepKey, at: Date()))
+            let started = ContinuousClock.now
+            let stepEnvironment = state.environment.merging((try? Evaluator.map(step.env, context)).map { Dictionary($0, uniquingKeysWith: { _, new in new }) } ?? [:]) { _, new in new }
+            let result: StepRunner.Result
+            do {
+                let inputs = try ActionInputs(manifest: action.manifest, with: step.with, context: context, uses: uses)
+                result = await NodeActionExecutor(command: command, run: run, workspace: environment.workspace).execute(
+                    stage: .pre, action: action, runs: node, inputs: inputs, stepID: step.effectiveID, stepEnvironment: stepEnvironment,
+                    github: contexts.github, runner: contexts.runner, timeout: nil, state: &state)
+            } catch {
+                result = command.fail("\(error)")
+            }
+            sink.receive(.stepFinished(key, stepKey, outcome: result.outcome, conclusion: result.outcome, duration: ContinuousClock.now - started))
+            if result.outcome != .success { return false }
+        }
+        return true
+    }
+
+    private func runPost(_ post: PostStep, _ runner: StepRunner, contexts: JobContexts, state: inout JobState, scope: inout StepScope) async {
+        let context = contexts.evaluation(env: state.environment, steps: scope.steps, status: scope.statusFunctions(cancelled: runner.cancellation.isCancelled))
+        guard (try? Evaluator.condition(post.condition, context)) == true else { return }
+        let emit: (LogLine) -> Void = { self.sink.receive(.log(self.key, step: post.key, $0)) }
+        let command = CommandStep(
+            run: run, environment: environment, cancellation: runner.cancellation, masker: runner.masker, files: runner.files,
+            emit: emit, summary: { self.sink.receive(.stepSummary(self.key, post.key, markdown: $0)) })
+        sink.receive(.stepStarted(key, post.key, at: Date()))
+        let started = ContinuousClock.now
+        let result = await NodeActionExecutor(command: command, run: run, workspace: environment.workspace).execute(
+            stage: .post, action: post.action, runs: post.runs, inputs: post.inputs, stepID: post.key.id,
+            stepEnvironment: post.stepEnvironment, github: post.github, runner: post.runner, timeout: nil, state: &state)
+        // A failing post stage fails the job, as on GitHub.
+        if result.outcome == .failure { scope.succeeded = false }
+        sink.receive(.stepFinished(key, post.key, outcome: result.outcome, conclusion: result.outcome, duration: ContinuousClock.now - started))
     }
 
     private func finish(_ result: Conclusion, outputs: [String: String], started: ContinuousClock.Instant) -> JobOutcome {

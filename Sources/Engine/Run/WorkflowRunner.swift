@@ -33,11 +33,16 @@ public struct WorkflowRunner: Sendable {
     public let selectedJobs: Set<String>?
     /// Prefix for display names of jobs inside a called workflow (`caller / `).
     public let namePrefix: String
+    /// Jobs that finished elsewhere (a Forgejo task carries its needs' results): never run here,
+    /// their results and outputs feed `needs`.
+    public let completedJobs: [JobSummary]
 
     public init(
         workflow: Workflow, run: RunContext, environments: any EnvironmentFactory, sink: any EventSink,
-        cancellation: CancellationSignal, limit: AsyncSemaphore, selectedJobs: Set<String>? = nil, namePrefix: String = ""
+        cancellation: CancellationSignal, limit: AsyncSemaphore, selectedJobs: Set<String>? = nil, namePrefix: String = "",
+        completedJobs: [JobSummary] = []
     ) {
+        self.completedJobs = completedJobs
         self.workflow = workflow
         self.run = run
         self.environments = environments
@@ -64,7 +69,8 @@ public struct WorkflowRunner: Sendable {
     public func execute() async -> [JobSummary] {
         let jobs = plannedJobs
         var finished: [String: JobSummary] = [:]
-        var started = Set<String>()
+        for summary in completedJobs { finished[summary.jobID] = summary }
+        var started = Set(completedJobs.map(\.jobID))
         await withTaskGroup(of: JobSummary.self) { group in
             func launchReady() {
                 for job in jobs where !started.contains(job.id) && job.needs.allSatisfy({ finished[$0] != nil }) {
@@ -79,7 +85,8 @@ public struct WorkflowRunner: Sendable {
                 launchReady()
             }
         }
-        return jobs.compactMap { finished[$0.id] }
+        let external = Set(completedJobs.map(\.jobID))
+        return jobs.filter { !external.contains($0.id) }.compactMap { finished[$0.id] }
     }
 
     // MARK: - One workflow job

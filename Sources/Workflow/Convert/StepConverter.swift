@@ -2,6 +2,8 @@
 /// check of the `uses:` format.
 struct StepConverter {
     let diagnostics: Diagnostics
+    /// The contexts allowed in a step's `if:` (a workflow step's by default).
+    var ifContext = ConditionConverter.stepContext
 
     func convert(_ token: Token) -> [Step] {
         var idBuilder = IdBuilder()
@@ -30,7 +32,7 @@ struct StepConverter {
                     if let problem = Self.checkUses(uses) { diagnostics.error(problem, at: value) }
                 case "if":
                     let (raw, condition) = ConditionConverter.convert(
-                        value, context: ConditionConverter.stepContext, diagnostics: diagnostics)
+                        value, context: ifContext, diagnostics: diagnostics)
                     step.ifCondition = raw
                     step.condition = condition
                 case "continue-on-error": step.continueOnError = TokenValues.scalar(value)

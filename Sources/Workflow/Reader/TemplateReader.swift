@@ -7,7 +7,7 @@ import Expressions
 final class TemplateReader {
     static let maxExpressionLength = 21_000
 
-    private let schema = WorkflowSchema.shared
+    private let schema: WorkflowSchema
     private let diagnostics: Diagnostics
     private let allowBackgroundSteps: Bool
     private var contextCache: [ContextKey: AllowedContext] = [:]
@@ -20,7 +20,8 @@ final class TemplateReader {
         let definition: String
     }
 
-    init(diagnostics: Diagnostics, allowBackgroundSteps: Bool) {
+    init(diagnostics: Diagnostics, allowBackgroundSteps: Bool, schema: WorkflowSchema = .shared) {
+        self.schema = schema
         self.diagnostics = diagnostics
         self.allowBackgroundSteps = allowBackgroundSteps
     }

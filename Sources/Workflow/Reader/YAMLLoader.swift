@@ -8,6 +8,8 @@ import Yams
 struct YAMLLoader {
     let limits: ReaderLimits
     let diagnostics: Diagnostics
+    /// The error reported for a document with no content.
+    var emptyDocumentMessage = "The workflow file is empty"
 
     /// A character inserted in front of the first of two duplicate keys so Yams (which rejects
     /// duplicate keys outright) composes the document; it is removed again below.
@@ -43,7 +45,7 @@ struct YAMLLoader {
                 // Anchors are weak references owned by the parser: inspect the tree while it lives.
                 return withExtendedLifetime(parser) { () -> Token? in
                     guard let root else {
-                        diagnostics.error("The workflow file is empty", line: 1, column: 1)
+                        diagnostics.error(emptyDocumentMessage, line: 1, column: 1)
                         return nil
                     }
                     if let fileName = limits.fileNameForSize {

@@ -10,7 +10,7 @@ final class WorkflowSchema: Sendable {
     let definitions: [String: SchemaDefinition]
     private let scalarExpansion: [String: [SchemaDefinition]]
 
-    private init() {
+    private convenience init() {
         var builder = SchemaBuilder()
         Self.addRoot(&builder)
         EventSchema.add(to: &builder)
@@ -19,6 +19,11 @@ final class WorkflowSchema: Sendable {
         Self.addJobs(&builder)
         Self.addSteps(&builder)
         Self.addContainers(&builder)
+        self.init(builder: builder)
+    }
+
+    /// A schema made of `builder`'s definitions (the action metadata schema uses this).
+    init(builder: SchemaBuilder) {
         definitions = builder.definitions
 
         var expansion: [String: [SchemaDefinition]] = [:]

@@ -263,9 +263,9 @@ struct SchedulingTests {
             """)
         defer { harness.remove() }
         let cancellation = CancellationSignal()
-        let record = await harness.run(cancellation: cancellation) { event in
+        let record = await harness.run(cancellation: cancellation, reaction: { event in
             if case .log(_, _, let line) = event, line.text == "ready" { cancellation.cancel(reason: "test") }
-        }
+        })
         // bash may also report its killed `sleep` ("Terminated"); the order of the rest is fixed.
         #expect(record.output("t").filter { $0 != "Terminated" } == ["ready", "got-sigterm", "always-after-cancel", "cancelled-step"])
         #expect(record.result("t") == .cancelled)
@@ -289,9 +289,9 @@ struct SchedulingTests {
         defer { harness.remove() }
         let cancellation = CancellationSignal()
         let started = ContinuousClock.now
-        let record = await harness.run(grace: .milliseconds(300), cancellation: cancellation) { event in
+        let record = await harness.run(grace: .milliseconds(300), cancellation: cancellation, reaction: { event in
             if case .log(_, _, let line) = event, line.text == "ready" { cancellation.cancel(reason: "test") }
-        }
+        })
         #expect(ContinuousClock.now - started < .seconds(20))
         #expect(record.result("t") == .cancelled)
     }

@@ -26,6 +26,7 @@ struct WorkflowHarness {
     func run(
         jobs: Set<String>? = nil, secrets: [String: String] = [:], vars: [String: String] = [:], inputs: ObjectValue = ObjectValue(),
         event: String = "push", parallel: Int = 4, grace: Duration = .seconds(5), cancellation: CancellationSignal = CancellationSignal(),
+        configure: (inout RunContext) -> Void = { _ in },
         reaction: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> RunRecord {
         var github = ObjectValue()
@@ -36,8 +37,9 @@ struct WorkflowHarness {
         github["sha"] = .string(String(repeating: "a", count: 40))
         github["ref"] = "refs/heads/main"
         github["workflow"] = .string(workflow.name ?? "test")
-        let context = RunContext(
+        var context = RunContext(
             github: github, secrets: secrets, vars: vars, inputs: inputs, terminationGrace: grace, repositoryRoot: directory)
+        configure(&context)
         let sink = RecordingSink(reaction: reaction)
         let runner = WorkflowRunner(
             workflow: workflow, run: context, environments: TestHostFactory(workspace: directory), sink: sink,

@@ -1,0 +1,16 @@
+import Workflow
+
+/// An action ready to run: its metadata and where its files are.
+struct ResolvedAction: Sendable {
+    /// The `uses:` text.
+    var uses: String
+    var manifest: ActionManifest
+    /// The action's directory (`GITHUB_ACTION_PATH`).
+    var directory: String
+    /// `owner/repo` for remote actions, empty for local ones (`github.action_repository`).
+    var repository: String
+    /// The ref as written (`github.action_ref`).
+    var ref: String
+    /// Identifies the action's code (repository, commit and path, or the local path) for cycle checks.
+    var identity: String
+}

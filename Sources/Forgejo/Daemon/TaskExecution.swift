@@ -1,0 +1,155 @@
+import Backends
+import Engine
+import Expressions
+import Foundation
+import ForgejoProtocol
+import Logging
+import Workflow
+
+/// Runs one Forgejo task: the task's job on the backend its label names, reported to Forgejo as
+/// it goes. The job source is the task; everything between it and the reporter is the same engine
+/// `hearth exec` uses.
+struct TaskExecution: Sendable {
+    let task: Runner_V1_Task
+    let settings: DaemonSettings
+    let client: any TaskReportingClient
+    let metrics: RunnerMetrics?
+    let logger: Logger
+    /// Cancelled by the daemon (shutdown) or by the server's reply.
+    let cancellation: CancellationSignal
+
+    /// Runs the task to its end, including the final report. Never throws: every failure becomes
+    /// the task's result and a line in its log.
+    func run() async {
+        metrics?.taskStarted(taskID: task.id)
+        let stepCount: Int
+        let parsed: (Workflow, Job)?
+        var problem: String?
+        do {
+            parsed = try TaskPayload.workflow(of: task)
+            stepCount = parsed?.1.steps.count ?? 0
+        } catch {
+            parsed = nil
+            stepCount = 0
+            problem = "\(error)"
+        }
+        let reporter = TaskReporter(
+            taskID: task.id, stepCount: stepCount, client: client, timing: settings.reportTiming, cancellation: cancellation,
+            stepDebug: task.secrets["ACTIONS_STEP_DEBUG"]?.lowercased() == "true", logger: logger, metrics: metrics)
+        let reporting = Task { await reporter.run() }
+        defer { reporting.cancel() }
+        reporter.note("hearth \(settings.version) received task \(task.id) of job \(task.context.fields["job"].map { TaskPayload.value($0).coercedString } ?? "?")")
+
+        guard let (workflow, job) = parsed, problem == nil else {
+            await finish(reporter, .failure, message: problem ?? "the task cannot be read")
+            return
+        }
+
+        let context: RunContext
+        do {
+            context = try runContext(workspace: workspace(for: job))
+        } catch {
+            await finish(reporter, .failure, message: "\(error)")
+            return
+        }
+
+        let environments: any EnvironmentFactory
+        do {
+            environments = try settings.backends.factory(for: job.runsOn?.labels ?? [], taskID: task.id)
+        } catch {
+            await finish(reporter, .failure, message: "\(error)")
+            return
+        }
+
+        // runner.timeout: the job is cancelled like by a user, and the task ends CANCELLED.
+        let timedOut = Task {
+            do {
+                try await Task.sleep(for: settings.jobTimeout)
+                reporter.note("The runner cancelled the job because it exceeds the maximum run time")
+                cancellation.cancel(reason: "The runner cancelled the job because it exceeds the maximum run time")
+            } catch {}
+        }
+        defer { timedOut.cancel() }
+
+        let runner = WorkflowRunner(
+            workflow: workflow, run: context, environments: environments, sink: reporter, cancellation: cancellation,
+            limit: AsyncSemaphore(permits: 1), selectedJobs: [job.id], completedJobs: TaskPayload.needs(of: task))
+        let summaries = await runner.execute()
+        let result = summaries.first { $0.jobID == job.id }?.result ?? .failure
+        await finish(reporter, cancellation.isCancelled && result != .success ? .cancelled : result, message: nil)
+    }
+
+    private func finish(_ reporter: TaskReporter, _ result: Conclusion, message: String?) async {
+        await reporter.close(result: result, message: message)
+        metrics?.taskFinished(taskID: task.id, result: TaskLog.resultName(reporter.result))
+        logger.info("task \(task.id) finished: \(TaskLog.resultName(reporter.result))")
+    }
+
+    /// `<host.workdir_parent>/task-<id>/workspace`, fresh for each task (the host backend's choice).
+    private func workspace(for job: Job) -> String {
+        "\(settings.workdirParent)/task-\(task.id)/workspace"
+    }
+
+    /// The run's inputs, as forgejo-runner derives them from the task (§5.1, §5.2).
+    func runContext(workspace: String) throws -> RunContext {
+        var github = TaskPayload.object(task.context)
+        func text(_ key: String) -> String? {
+            guard let value = github[key]?.stringValue, !value.isEmpty else { return nil }
+            return value
+        }
+        guard let actionsURL = text("forgejo_default_actions_url") ?? text("gitea_default_actions_url") else {
+            throw TaskPayload.Invalid(description: "the task names no default actions URL (forgejo_default_actions_url); the server is too old or the task is damaged")
+        }
+        let token = text("token") ?? task.secrets["GITHUB_TOKEN"] ?? ""
+        let runtimeToken = text("forgejo_runtime_token") ?? text("gitea_runtime_token") ?? token
+        let address = settings.address
+        github["workspace"] = .string(workspace)
+
+        var environment = settings.environment
+        environment["GITHUB_SERVER_URL"] = address
+        environment["FORGEJO_SERVER_URL"] = address
+        environment["GITHUB_API_URL"] = "\(address)/api/v1"
+        environment["FORGEJO_API_URL"] = "\(address)/api/v1"
+        environment["ACTIONS_RUNTIME_URL"] = "\(address)/api/actions_pipeline/"
+        environment["ACTIONS_RESULTS_URL"] = address
+        environment["ACTIONS_RUNTIME_TOKEN"] = runtimeToken
+        environment["GITHUB_TOKEN"] = token
+        environment["FORGEJO_TOKEN"] = token
+        environment["GITEA_ACTIONS_RUNNER_VERSION"] = settings.version
+        environment["FORGEJO_ACTIONS_RUNNER_VERSION"] = settings.version
+        if let url = text("forgejo_actions_id_token_request_url") ?? text("actions_id_token_request_url") {
+            environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = url
+        }
+        if let value = text("forgejo_actions_id_token_request_token") ?? text("actions_id_token_request_token") {
+            environment["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = value
+        }
+
+        var inputs = github["inputs"]?.objectValue ?? github["event"]?["inputs"]?.objectValue ?? ObjectValue()
+        if inputs.isEmpty, let event = github["event"]?["inputs"]?.objectValue { inputs = event }
+
+        var context = RunContext(
+            github: github, secrets: task.secrets, vars: task.vars, inputs: inputs, runnerEnvironment: environment,
+            runnerName: settings.runnerName, serverURL: address, terminationGrace: settings.terminationGrace,
+            skippedActions: [], repositoryRoot: workspace)
+        context.defaultActionsURL = actionsURL
+        context.additionalMasks = [token, runtimeToken].filter { !$0.isEmpty }
+        // The task token goes only to this Forgejo instance, never to another host.
+        let instanceHost = URL(string: address)?.host
+        context.actionFetcher = ActionFetcher(
+            cacheDirectory: settings.actionCache, token: token.isEmpty ? nil : token,
+            tokenHosts: instanceHost.map { [$0] } ?? [])
+        return context
+    }
+}
+
+extension TaskLog {
+    static func resultName(_ result: Runner_V1_Result) -> String {
+        switch result {
+        case .success: return "success"
+        case .failure: return "failure"
+        case .cancelled: return "cancelled"
+        case .skipped: return "skipped"
+        default: return "unknown"
+        }
+    }
+}

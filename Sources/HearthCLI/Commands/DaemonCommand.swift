@@ -1,0 +1,109 @@
+import ArgumentParser
+import Engine
+import Forgejo
+import Foundation
+import Logging
+
+/// `hearth daemon`: fetches and runs tasks for the Forgejo instance it is registered with.
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run as a Forgejo/Gitea runner: fetch tasks and run them.",
+        discussion: "Reads config.yml (forgejo-runner's keys; -c) and the registration file (runner.file, default .runner). SIGTERM or Ctrl-C stops fetching, lets running tasks finish for runner.shutdown_timeout, then cancels and reports them.")
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "config.yml to read.")
+    var config: String?
+
+    @Option(name: .customLong("metrics"), help: "Serve /metrics, /healthz and /readyz on this address, e.g. '[::]:9464' (off when not given).")
+    var metricsAddress: String?
+
+    func run() async throws {
+        let (settings, warnings) = try loadConfig(config)
+        let level = Logger.Level(rawValue: settings.log.level.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "hearth")
+        for warning in warnings { logger.warning("\(warning)") }
+
+        let registration: RunnerRegistration
+        do {
+            registration = try RunnerRegistration.load(path: settings.runner.file)
+        } catch {
+            logger.critical("\(error) — register the runner first (hearth register)")
+            throw ExitCode(1)
+        }
+        var labels = settings.runner.labels
+        if labels.isEmpty {
+            let (parsed, errors) = RunnerLabel.parseAll(registration.labels)
+            for error in errors { logger.warning("ignoring label: \(error)") }
+            labels = parsed
+        }
+        let address = registration.address.hasSuffix("/") ? String(registration.address.dropLast()) : registration.address
+        let daemonSettings = DaemonSettings(
+            version: HearthVersion.current, address: address, runnerName: registration.name, capacity: settings.runner.capacity,
+            fetchInterval: settings.fetchInterval(forInstance: address), fetchTimeout: settings.runner.fetchTimeout,
+            reportTiming: ReportTiming(
+                interval: settings.runner.reportInterval, maxRetries: settings.runner.reportRetry.maxRetries,
+                initialDelay: settings.runner.reportRetry.initialDelay,
+                maxDelay: settings.runner.reportRetry.maxDelay == .zero ? nil : settings.runner.reportRetry.maxDelay),
+            jobTimeout: settings.runner.timeout, shutdownTimeout: settings.runner.shutdownTimeout,
+            workdirParent: settings.host.workdirParent, actionCache: "\(settings.host.workdirParent)/actions",
+            environment: settings.runner.envs,
+            backends: BackendSelection(labels: labels, workdirParent: settings.host.workdirParent))
+
+        let connection: ConnectClient
+        do {
+            connection = try ConnectClient(
+                address: address, uuid: registration.uuid, token: registration.token, insecure: settings.runner.insecure,
+                timeout: settings.clientTimeout)
+        } catch {
+            logger.critical("cannot use the instance address '\(address)': \(error)")
+            throw ExitCode(1)
+        }
+        let metrics = RunnerMetrics()
+        let readiness = Readiness()
+        let observability = ObservabilityServer(metrics: metrics, readiness: readiness)
+        if let metricsAddress {
+            guard let (host, port) = Self.split(metricsAddress) else {
+                logger.critical("--metrics '\(metricsAddress)': expected HOST:PORT, e.g. [::]:9464")
+                throw ExitCode(1)
+            }
+            let bound = await observability.start(host: host, port: port, logger: logger)
+            guard bound > 0 else {
+                logger.critical("cannot listen on \(metricsAddress) for metrics")
+                throw ExitCode(1)
+            }
+            logger.info("metrics and health on \(metricsAddress.replacingOccurrences(of: ":\(port)", with: ":\(bound)"))")
+        }
+
+        let shutdown = CancellationSignal()
+        let signals = SignalTrap { signal in
+            logger.info("received \(signal == SIGINT ? "SIGINT" : "SIGTERM"): no new tasks; running ones get \(daemonSettings.shutdownTimeout) to finish (again to stop at once)")
+            readiness.set(ready: false, reason: "shutting down")
+            shutdown.cancel(reason: "shutdown")
+        }
+        defer { signals.disarm() }
+        let daemon = RunnerDaemon(settings: daemonSettings, client: RunnerClient(connection: connection), metrics: metrics, readiness: readiness, logger: logger)
+        do {
+            try await daemon.run(shutdown: shutdown)
+        } catch {
+            logger.critical("\(error)")
+            observability.stop()
+            try? await connection.shutdown()
+            throw ExitCode(1)
+        }
+        observability.stop()
+        try? await connection.shutdown()
+    }
+
+    /// `[::]:9464`, `127.0.0.1:9464`, `:9464` → host and port.
+    static func split(_ address: String) -> (String, Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "::" : host, port)
+    }
+}
