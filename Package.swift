@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -39,6 +41,10 @@ let package = Package(
             "Engine", "Workflow", "Expressions", "Backends", "ForgejoProtocol",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -68,7 +74,10 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"], swiftSettings: strict),
         .testTarget(name: "BackendsTests", dependencies: ["Backends"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Workflow", "Expressions", "Backends", "HearthTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ForgejoTests", dependencies: ["Forgejo", "ForgejoTestDouble", "ForgejoProtocol", "Engine", "Workflow", "HearthTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ForgejoTests", dependencies: [
+            "Forgejo", "ForgejoTestDouble", "ForgejoProtocol", "Engine", "Workflow", "HearthTestSupport",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], swiftSettings: strict),
         .testTarget(name: "HearthCLITests", dependencies: ["HearthCLI", "HearthTestSupport"], swiftSettings: strict),
     ]
 )

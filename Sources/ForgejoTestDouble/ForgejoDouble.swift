@@ -26,6 +26,7 @@ import Synchronization
 ///
 /// What the double does **not** do:
 /// - No persistence: state lives in memory and survives `restart()` only (not the process).
+/// - Plain HTTP/1.1 only: no TLS, no HTTP/2.
 /// - One repository (`Configuration.repository`) and one scope: every runner is a global runner,
 ///   there is one tasks_version counter, and registration tokens have no owner/repo scope.
 /// - No runner HTTP API (`POST /api/v1/…/actions/runners`), no jobs listing API, no artifact,
@@ -82,10 +83,12 @@ public final class ForgejoDouble: Sendable {
     /// Runs `body` on the state under the lock, then wakes the waiters with a snapshot taken in
     /// the same critical section (so no intermediate state is missed).
     func mutate<Result: Sendable, E: Error>(_ body: (inout DoubleState) throws(E) -> Result) throws(E) -> Result {
-        let watched = !waiters.isEmpty
+        let waiters = self.waiters
         let (result, snapshot): (Result, DoubleSnapshot?) = try state.withLock { (state) throws(E) -> (Result, DoubleSnapshot?) in
             let result = try body(&state)
-            return (result, watched ? state.snapshot() : nil)
+            // Checked under the state lock: a waiter registering concurrently either is seen here or
+            // reads its first snapshot after this change.
+            return (result, waiters.isEmpty ? nil : state.snapshot())
         }
         if let snapshot { waiters.notify(snapshot) }
         return result

@@ -14,32 +14,36 @@ struct HearthForgejoDouble: AsyncParsableCommand {
             token, then serves until interrupted. Next to the runner API it offers an admin API \
             under /_double/ (JSON answers).
 
-            Try the Hearth daemon end to end (assuming the default --listen [::]:3000):
+            Try the Hearth daemon end to end (default --listen [::]:3000; jobs whose runs-on is \
+            "debian" run on the host because of the label debian:host):
 
-              hearth-forgejo-double &
-              TOKEN=$(curl -s http://localhost:3000/_double/registration-token | sed 's/.*"token" : "\\(.*\\)".*/\\1/')
-              hearth register --instance http://localhost:3000 --token "$TOKEN" --name demo --labels docker
+              T=0123456789abcdef0123456789abcdef01234567
+              hearth-forgejo-double --registration-token $T &
+              hearth register --no-interactive --instance http://localhost:3000 \\
+                  --token $T --name demo --labels debian:host
               hearth daemon &
               curl -s --data-binary @.forgejo/workflows/ci.yml \\
-                   'http://localhost:3000/_double/runs?event=push&file=.forgejo/workflows/ci.yml'
-              curl -s http://localhost:3000/_double/tasks/1          # status, steps, outputs, log rows
-              curl -s http://localhost:3000/_double/tasks/1/log      # the log as text
+                  'http://localhost:3000/_double/runs?file=.forgejo/workflows/ci.yml'
+              curl -s http://localhost:3000/_double/tasks/1         # status, steps, outputs
+              curl -s http://localhost:3000/_double/tasks/1/log     # the log as text
               curl -s -X POST http://localhost:3000/_double/tasks/1/cancel
 
             Admin API:
-              GET  /_double/                     summary (base URL, registration token, counts)
+              GET  /_double/                     summary (URLs, registration token, counts)
               GET  /_double/registration-token   {"token": ...}
               POST /_double/registration-token   reset it (the old one becomes invalid)
-              POST /_double/runs                 body = workflow YAML; query: event=push, \
-            file=.forgejo/workflows/test.yml, ref=refs/heads/main, sha=..., secret=NAME=value, \
-            var=NAME=value (repeatable) -> {"run_id": N, "job_ids": [...]}
+              POST /_double/runs                 queue a run; body = workflow YAML;
+                   query (all optional): event=push, file=.forgejo/workflows/test.yml,
+                   ref=refs/heads/main, sha=..., secret=NAME=value, var=NAME=value
+                   (repeatable) -> {"run_id": N, "job_ids": [...]}
               GET  /_double/jobs[/ID]            jobs (status, runs-on, handle, payload)
               POST /_double/jobs/ID/cancel       cancel a job
               GET  /_double/tasks[/ID]           tasks (status, steps, outputs, log rows)
               GET  /_double/tasks/ID/log         log lines as text
-              POST /_double/tasks/ID/cancel      cancel a running task (the runner sees it in its next UpdateTask reply)
+              POST /_double/tasks/ID/cancel      cancel a running task (seen in the next
+                                                 UpdateTask reply)
               GET  /_double/runners              registered runners
-              POST /_double/reap                 run the zombie/endless/abandoned reapers now
+              POST /_double/reap                 run the reapers now
 
             Jobs match a runner when every runs-on label is one of the runner's label names. \
             Workflows may use matrices; runs-on/name/matrix expressions may use matrix, vars, \
@@ -80,7 +84,6 @@ struct HearthForgejoDouble: AsyncParsableCommand {
     var workflow: [String] = []
 
     func run() async throws {
-        setvbuf(stdout, nil, _IOLBF, 0)
         let (host, port) = try Self.parseListen(listen)
         let double = ForgejoDouble(configuration: ForgejoDouble.Configuration(
             giteaMode: gitea,
@@ -93,17 +96,22 @@ struct HearthForgejoDouble: AsyncParsableCommand {
             repository: repository,
             registrationToken: registrationToken))
         let address = try await double.start(host: host, port: port)
-        print("Forgejo test double listening on \(address.host == "::" || address.host == "0.0.0.0" ? "\(host) port \(address.port)" : address.url)")
-        print("Instance URL:       \(double.baseURL)")
-        print("Runner API:         \(double.runnerAPIURL)")
-        print("Registration token: \(double.registrationToken)")
-        print("Admin API:          \(double.baseURL)/_double/")
+        say("Forgejo test double listening on \(address.host == "::" || address.host == "0.0.0.0" ? "\(host) port \(address.port)" : address.url)")
+        say("Instance URL:       \(double.baseURL)")
+        say("Runner API:         \(double.runnerAPIURL)")
+        say("Registration token: \(double.registrationToken)")
+        say("Admin API:          \(double.baseURL)/_double/")
         for file in workflow {
             let yaml = try String(contentsOfFile: file, encoding: .utf8)
             let ids = try double.queue(workflowYAML: yaml, file: file)
-            print("Queued \(file): jobs \(ids.map(\.description).joined(separator: ", "))")
+            say("Queued \(file): jobs \(ids.map(\.description).joined(separator: ", "))")
         }
         await double.waitUntilStopped()
+    }
+
+    /// Writes a line to standard output at once (no buffering, so pipes see it immediately).
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// Splits `[::]:3000`, `127.0.0.1:8080`, `localhost:0`, `:3000` or `3000` into host and port.

@@ -35,10 +35,10 @@ final class ActionResolver: Sendable {
         case .docker(let image):
             throw Failure(description: "'docker://\(image)' is a container image, not an action directory")
         case .local(let path):
-            let directory = (workspace as NSString).appendingPathComponent(path)
+            let directory = URL(fileURLWithPath: (workspace as NSString).appendingPathComponent(path)).standardizedFileURL.path
             action = ResolvedAction(
                 uses: uses, manifest: try readManifest(directory, uses: uses), directory: directory, repository: "", ref: "",
-                identity: URL(fileURLWithPath: directory).standardizedFileURL.path)
+                identity: directory)
         case .remote(let remote):
             guard let fetcher = run.actionFetcher else {
                 throw Failure(description: "'\(uses)' is a remote action, but this run has no action cache to fetch it into")

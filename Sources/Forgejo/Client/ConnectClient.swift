@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOSSL
 import SwiftProtobuf
-import Synchronization
 
 /// A Connect-protocol client for unary calls to a Forgejo (or Gitea) instance's runner API.
 ///
@@ -32,7 +32,7 @@ public final class ConnectClient: Sendable {
     public let userAgent: String
 
     private let http: HTTPClient
-    private let isShutDown = Mutex(false)
+    private let isShutDown = NIOLockedValueBox(false)
 
     /// Creates a client.
     ///
@@ -82,6 +82,8 @@ public final class ConnectClient: Sendable {
             decompression: .enabled(limit: .size(Self.maxReplyBytes))
         )
         configuration.httpVersion = .automatic
+        // Fail fast when the instance is down (like Go's client); callers retry at their own pace.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if let proxy = ProxySelection.select(for: parsed, environment: environment) {
             switch proxy.kind {
             case .http:
@@ -102,7 +104,7 @@ public final class ConnectClient: Sendable {
     }
 
     deinit {
-        let needsShutdown = isShutDown.withLock { done in
+        let needsShutdown = isShutDown.withLockedValue { done in
             defer { done = true }
             return !done
         }
@@ -113,7 +115,7 @@ public final class ConnectClient: Sendable {
 
     /// Closes all connections. Further calls fail.
     public func shutdown() async throws {
-        let needsShutdown = isShutDown.withLock { done in
+        let needsShutdown = isShutDown.withLockedValue { done in
             defer { done = true }
             return !done
         }

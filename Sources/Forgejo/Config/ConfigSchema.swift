@@ -153,7 +153,7 @@ enum ConfigSchema {
     static let sectionDocs: [String: [String]] = [
         "log": ["Logging of the runner process."],
         "runner": ["Connection to the Forgejo instance and running of jobs."],
-        "runner.report_retry": [],
+        "runner.report_retry": ["Delivering the last logs and result of a finished job when the instance does not answer."],
         "cache": ["Cache for actions/cache, kept on the runner side and never sent to Forgejo."],
         "container": ["Job containers (labels with the docker scheme)."],
         "host": ["Jobs run directly on this machine (labels with the host scheme)."],

@@ -6,8 +6,8 @@ public enum ConfigTemplate {
     public static var text: String {
         var lines = [
             "# Hearth runner configuration. The format is forgejo-runner's config.yml, so the same file",
-            "# works with both. Every key is shown with its default value; delete the keys you do not",
-            "# change. Use it with: hearth daemon --config config.yml",
+            "# works with both. Every key is shown with its default value; keys left out keep their",
+            "# defaults, unknown keys are reported as warnings.",
         ]
         var open: [String] = []
         for key in ConfigSchema.keys {

@@ -13,6 +13,9 @@ public struct RunnerConfig: Sendable, Equatable {
         public var level = "info"
         /// `log.job_level`: level of runner messages written into job logs.
         public var jobLevel = "info"
+
+        /// The defaults.
+        public init() {}
     }
 
     /// `runner.report_retry.*`
@@ -23,6 +26,9 @@ public struct RunnerConfig: Sendable, Equatable {
         public var initialDelay: Duration = .milliseconds(100)
         /// `max_delay`: cap of the pause; zero means no cap.
         public var maxDelay: Duration = .zero
+
+        /// The defaults.
+        public init() {}
     }
 
     /// `runner.*`
@@ -53,6 +59,9 @@ public struct RunnerConfig: Sendable, Equatable {
         /// `runner.labels`: labels declared at start-up; when non-empty they replace the labels
         /// stored in the registration file.
         public var labels: [RunnerLabel] = []
+
+        /// The defaults.
+        public init() {}
     }
 
     /// `cache.*` (the built-in `actions/cache` server and proxy).
@@ -73,6 +82,11 @@ public struct RunnerConfig: Sendable, Equatable {
         public var secret = ""
         /// `cache.actions_cache_url_override`: literal `ACTIONS_CACHE_URL` for jobs.
         public var actionsCacheURLOverride = ""
+
+        /// The defaults with the given storage directory.
+        public init(dir: String) {
+            self.dir = dir
+        }
     }
 
     /// `container.*`
@@ -95,12 +109,20 @@ public struct RunnerConfig: Sendable, Equatable {
         public var forcePull = false
         /// `container.force_rebuild`
         public var forceRebuild = false
+
+        /// The defaults.
+        public init() {}
     }
 
     /// `host.*`
     public struct Host: Sendable, Equatable {
         /// `host.workdir_parent`: absolute parent directory for `host` label jobs.
         public var workdirParent: String
+
+        /// Settings with the given workspace parent.
+        public init(workdirParent: String) {
+            self.workdirParent = workdirParent
+        }
     }
 
     /// One `server.connections.<name>` entry (credentials in config.yml instead of `.runner`).
@@ -117,12 +139,25 @@ public struct RunnerConfig: Sendable, Equatable {
         public var labels: [RunnerLabel] = []
         /// `fetch_interval` for this connection (nil = `runner.fetch_interval`).
         public var fetchInterval: Duration?
+
+        /// Creates a connection entry.
+        public init(name: String, url: String, uuid: String, token: String, labels: [RunnerLabel] = [], fetchInterval: Duration? = nil) {
+            self.name = name
+            self.url = url
+            self.uuid = uuid
+            self.token = token
+            self.labels = labels
+            self.fetchInterval = fetchInterval
+        }
     }
 
     /// `server.*`
     public struct Server: Sendable, Equatable {
         /// `server.connections`, in file order.
         public var connections: [Connection] = []
+
+        /// No connections.
+        public init() {}
     }
 
     /// `log.*`

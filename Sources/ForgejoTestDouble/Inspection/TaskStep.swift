@@ -27,4 +27,9 @@ public struct TaskStep: Sendable, Hashable, Encodable {
         self.startedAt = startedAt
         self.stoppedAt = stoppedAt
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, name, status, logIndex = "log_index", logLength = "log_length", startedAt = "started_at"
+        case stoppedAt = "stopped_at"
+    }
 }

@@ -14,6 +14,9 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: [.customShort("c"), .customLong("config")], help: "config.yml to read.")
     var config: String?
 
+    @Option(name: .customLong("ca-file"), help: "A PEM file of extra certificate authorities to trust for the instance (system CAs are always trusted).")
+    var caFile: String?
+
     @Option(name: .customLong("metrics"), help: "Serve /metrics, /healthz and /readyz on this address, e.g. '[::]:9464' (off when not given).")
     var metricsAddress: String?
 
@@ -57,7 +60,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let connection: ConnectClient
         do {
             connection = try ConnectClient(
-                address: address, uuid: registration.uuid, token: registration.token, insecure: settings.runner.insecure,
+                address: address, uuid: registration.uuid, token: registration.token, caFile: caFile, insecure: settings.runner.insecure,
                 timeout: settings.clientTimeout)
         } catch {
             logger.critical("cannot use the instance address '\(address)': \(error)")

@@ -55,6 +55,15 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: .customLong("default-actions-url"), help: "Where 'uses: owner/repo@ref' actions are fetched from.")
     var defaultActionsURL = "https://data.forgejo.org"
 
+    @Option(name: .customLong("action-cache"), help: "Where fetched actions are kept (default: ~/.cache/hearth/actions).")
+    var actionCache: String?
+
+    @Option(name: .customLong("action-token"), help: "A token sent when fetching actions from the default actions URL's host.")
+    var actionToken: String?
+
+    @Flag(name: .customLong("offline"), help: "Reuse the commits refs resolved to earlier without asking the server (actions not cached are still fetched).")
+    var offline = false
+
     @Option(name: [.customShort("i"), .customLong("image")], help: "Run jobs in containers of this image (container backends).")
     var image: String?
 
@@ -144,6 +153,7 @@ struct ExecCommand: AsyncParsableCommand {
         defer { signals.disarm() }
 
         let limit = AsyncSemaphore(permits: parallel)
+        let fetcher = makeFetcher()
         let factory = HostEnvironmentFactory(
             workspace: root,
             toolCache: ProcessInfo.processInfo.environment["RUNNER_TOOL_CACHE"] ?? "\(NSHomeDirectory())/.cache/hearth/toolcache")
@@ -154,7 +164,7 @@ struct ExecCommand: AsyncParsableCommand {
                 do {
                     context = try runContext(
                         workflow: workflow, event: event, payload: payload, repository: repository, secrets: secretValues,
-                        environment: environmentValues, variables: variableValues, inputs: inputValues)
+                        environment: environmentValues, variables: variableValues, inputs: inputValues, fetcher: fetcher)
                 } catch {
                     printError("hearth exec: \(error)")
                     summaries.append(JobSummary(jobID: workflow.file, result: .failure, outputs: [:], instances: []))
@@ -231,9 +241,17 @@ struct ExecCommand: AsyncParsableCommand {
         }
     }
 
+    /// One fetcher per run: a moving ref is resolved once, whatever the number of jobs using it.
+    private func makeFetcher() -> ActionFetcher {
+        let host = URL(string: defaultActionsURL)?.host
+        return ActionFetcher(
+            cacheDirectory: actionCache ?? "\(NSHomeDirectory())/.cache/hearth/actions", token: actionToken,
+            tokenHosts: host.map { [$0] } ?? [], offline: offline)
+    }
+
     private func runContext(
         workflow: Workflow, event: String, payload: Value?, repository: LocalRepository, secrets: [String: String],
-        environment: [String: String], variables: [String: String], inputs: [String: String]
+        environment: [String: String], variables: [String: String], inputs: [String: String], fetcher: ActionFetcher
     ) throws -> RunContext {
         let typedInputs = try WorkflowInputs.resolve(workflow: workflow, event: event, given: inputs)
         var eventObject = payload?.objectValue ?? EventPayload.synthesize(event: event, repository: repository)
@@ -281,7 +299,8 @@ struct ExecCommand: AsyncParsableCommand {
             runnerName: "hearth-exec", serverURL: serverURL, skippedActions: noSkipCheckout ? [] : ["actions/checkout"],
             repositoryRoot: repository.root)
         context.runnerEnvironment["GITHUB_SERVER_URL"] = context.runnerEnvironment["GITHUB_SERVER_URL"] ?? serverURL
-        _ = defaultActionsURL
+        context.defaultActionsURL = defaultActionsURL.hasSuffix("/") ? String(defaultActionsURL.dropLast()) : defaultActionsURL
+        context.actionFetcher = fetcher
         return context
     }
 }

@@ -31,6 +31,9 @@ struct RegisterCommand: AsyncParsableCommand {
     @Flag(name: .customLong("ephemeral"), help: "Take at most one task (Forgejo >= 15).")
     var ephemeral = false
 
+    @Option(name: .customLong("ca-file"), help: "A PEM file of extra certificate authorities to trust for the instance.")
+    var caFile: String?
+
     func run() async throws {
         let (settings, warnings) = try loadConfig(config)
         for warning in warnings { printError("hearth: \(warning)") }
@@ -62,7 +65,7 @@ struct RegisterCommand: AsyncParsableCommand {
         do {
             let registration = try await Registrar.register(
                 address: answers.address, token: answers.token, name: answers.name, labels: answers.labels, version: HearthVersion.current,
-                ephemeral: ephemeral, progress: { printError($0) })
+                ephemeral: ephemeral, caFile: caFile, insecure: settings.runner.insecure, progress: { printError($0) })
             try registration.save(path: file)
             print("Runner '\(registration.name)' registered with \(registration.address); registration saved to \(file).")
         } catch {

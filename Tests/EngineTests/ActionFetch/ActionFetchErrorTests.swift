@@ -114,11 +114,35 @@ import Testing
         }
         #expect(elsewhere == .authenticationRequired(url: url))
 
+        // The host alone (any port), host:port and the URL all admit it.
+        for hosts in [["127.0.0.1"], ["127.0.0.1:\(sandbox.server.port)"], ["other", "127.0.0.1"]] {
+            #expect(try await sandbox.fetcher(token: token, tokenHosts: Set(hosts)).fetch(action).commit == commit)
+        }
+        let otherPort = await failure {
+            try await sandbox.fetcher(token: token, tokenHosts: ["127.0.0.1:1"]).fetch(action)
+        }
+        #expect(otherPort == .authenticationRequired(url: url))
+
         let fetcher = sandbox.fetcher(token: token, tokenHosts: [sandbox.server.baseURL])
         let fetched = try await fetcher.fetch(action)
         #expect(fetched.commit == commit)
         let sha = try await fetcher.fetch(sandbox.remote("owner/repo@\(commit)"))
         #expect(sha.commit == commit)
+    }
+
+    @Test(.enabled(if: GitHTTPServerTests.loopbackIPv6)) func tokenToAnIPv6Host() async throws {
+        let sandbox = try ActionFetchSandbox()
+        defer { sandbox.remove() }
+        let commit = try sandbox.repository(files: sampleActionFiles, tags: ["v1"])
+        let server = try GitHTTPServer(root: sandbox.repositories, requiredToken: "v6token", addressFamily: .ipv6)
+        defer { server.stop() }
+        let action = try #require(ActionReference(parsing: "owner/repo@v1", defaultBaseURL: server.baseURL).remote)
+        for hosts in [["::1"], ["[::1]"], ["[::1]:\(server.port)"], [server.baseURL]] {
+            let fetcher = sandbox.fetcher(token: "v6token", tokenHosts: Set(hosts))
+            #expect(try await fetcher.fetch(action).commit == commit, "\(hosts)")
+        }
+        let refused = await failure { try await sandbox.fetcher(token: "v6token", tokenHosts: ["127.0.0.1"]).fetch(action) }
+        #expect(refused == .authenticationRequired(url: "\(server.baseURL)/owner/repo"))
     }
 
     @Test func theTokenNeverAppearsInErrors() async throws {

@@ -31,7 +31,7 @@ final class ActionFetchSandbox: Sendable {
     /// Parses `uses` with this server as the default instance.
     func remote(_ uses: String) throws -> RemoteAction {
         let reference = try ActionReference(parsing: uses, defaultBaseURL: server.baseURL)
-        guard case .remote(let action) = reference.kind else { throw SandboxError("'\(uses)' is not remote") }
+        guard case .remote(let action) = reference.kind else { throw ActionFetchSandboxError("'\(uses)' is not remote") }
         return action
     }
 
@@ -45,7 +45,7 @@ final class ActionFetchSandbox: Sendable {
     }
 }
 
-struct SandboxError: Error, CustomStringConvertible {
+struct ActionFetchSandboxError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
@@ -60,6 +60,6 @@ let sampleActionFiles: [String: String] = [
 ]
 
 /// Reads a file of a fetched tree.
-func contents(_ path: String) -> String? {
+func fileContents(_ path: String) -> String? {
     FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
 }

@@ -21,7 +21,7 @@ import Testing
         #expect(fetched.warnings.isEmpty)
         #expect(fetched.repositoryDirectory.hasPrefix(sandbox.cache + "/"))
         #expect(fetched.repositoryDirectory.hasSuffix("/" + commit))
-        #expect(contents("\(fetched.directory)/README.md") == "sample action\n")
+        #expect(fileContents("\(fetched.directory)/README.md") == "sample action\n")
         #expect(!FileManager.default.fileExists(atPath: "\(fetched.directory)/later.txt"))
         #expect(!FileManager.default.fileExists(atPath: "\(fetched.directory)/.git"))
         #expect(FileManager.default.isExecutableFile(atPath: "\(fetched.directory)/scripts/run.sh"))
@@ -39,12 +39,12 @@ import Testing
         let fetcher = sandbox.fetcher()
         let branch = try await fetcher.fetch(sandbox.remote("owner/repo@main"))
         #expect(branch.commit == second)
-        #expect(contents(branch.actionFile) == "name: second\n")
+        #expect(fileContents(branch.actionFile) == "name: second\n")
         let fullRef = try await fetcher.fetch(sandbox.remote("owner/repo@refs/heads/main"))
         #expect(fullRef.commit == second)
         let annotated = try await fetcher.fetch(sandbox.remote("owner/repo@v2"))
         #expect(annotated.commit == first)
-        #expect(contents(annotated.actionFile) == sampleActionFiles["action.yml"])
+        #expect(fileContents(annotated.actionFile) == sampleActionFiles["action.yml"])
     }
 
     @Test func fetchesACommitSha() async throws {
@@ -57,7 +57,7 @@ import Testing
         let fetcher = sandbox.fetcher()
         let middle = try await fetcher.fetch(sandbox.remote("owner/repo@\(second)"))
         #expect(middle.commit == second)
-        #expect(contents(middle.actionFile) == "name: second\n")
+        #expect(fileContents(middle.actionFile) == "name: second\n")
         let upper = try await fetcher.fetch(sandbox.remote("owner/repo@\(first.uppercased())"))
         #expect(upper.commit == first)
         #expect(await fetcher.networkOperations == 2)
@@ -74,7 +74,7 @@ import Testing
         let fetcher = sandbox.fetcher()
         let fetched = try await fetcher.fetch(sandbox.remote("owner/repo@\(first)"))
         #expect(fetched.commit == first)
-        #expect(contents(fetched.actionFile) == sampleActionFiles["action.yml"])
+        #expect(fileContents(fetched.actionFile) == sampleActionFiles["action.yml"])
         #expect(await fetcher.networkOperations == 2)
 
         let missing = String(repeating: "1", count: 40)
@@ -136,7 +136,7 @@ import Testing
         let next = sandbox.fetcher()
         let moved = try await next.fetch(sandbox.remote("owner/repo@main"))
         #expect(moved.commit == second)
-        #expect(contents(moved.actionFile) == "name: moved\n")
+        #expect(fileContents(moved.actionFile) == "name: moved\n")
         #expect(await next.networkOperations == 2)
 
         // Unchanged since: only the ls-remote.
@@ -193,7 +193,7 @@ import Testing
             for fetcher in fetchers { group.addTask { try await fetcher.fetch(action) } }
             return try await group.reduce(into: [FetchedAction]()) { $0.append($1) }
         }
-        #expect(results.allSatisfy { $0.commit == commit && contents($0.actionFile) == sampleActionFiles["action.yml"] })
+        #expect(results.allSatisfy { $0.commit == commit && fileContents($0.actionFile) == sampleActionFiles["action.yml"] })
         // No work directories are left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.cache)/.tmp")
         #expect(leftovers.isEmpty)

@@ -184,6 +184,14 @@ struct ConnectClientTests {
         #expect(ConnectError.isRetryable(error))
     }
 
+    @Test("redirects are not followed; the error names the new address")
+    func redirect() async throws {
+        let error = try await failure(.respond(status: 301, headers: [("Location", "https://forgejo.example.org/")], body: []))
+        let connect = try #require(error as? ConnectError)
+        #expect(connect.httpStatus == 301)
+        #expect(connect.message.contains("redirects to https://forgejo.example.org/"))
+    }
+
     @Test("JSON without a known code falls back to the HTTP status")
     func jsonWithoutCode() async throws {
         let error = try await failure(.json(status: 503, #"{"error":"maintenance"}"#))

@@ -2,8 +2,9 @@ import Foundation
 
 /// Fetches remote actions over git HTTP(S) into an on-disk cache and finds their directories.
 ///
-/// The cache (see `ActionCache`) keeps one clean tree per repository and resolved commit. Make
-/// one fetcher per run:
+/// The cache keeps one clean tree (no `.git`) per repository and resolved commit,
+/// `<cacheDirectory>/<host-owner-repo>-<hash>/<commit>/`, each built in a work directory and
+/// renamed into place, so fetchers and processes can share it. Make one fetcher per run:
 /// - a commit-sha ref whose tree is cached needs no network at all;
 /// - a branch or tag is resolved at most once per fetcher (later fetches reuse the commit, even
 ///   if the branch moves meanwhile), and concurrent fetches of the same repository and ref share
@@ -33,23 +34,32 @@ public actor ActionFetcher {
     private var removedStaleWork = false
 
     /// - Parameters:
-    ///   - cacheDirectory: where trees are kept (created when needed).
+    ///   - cacheDirectory: where trees are kept (created when needed; made absolute).
     ///   - token: sent as the password of HTTP basic authentication.
-    ///   - tokenHosts: hosts (`host`, `host:port` or a URL) that may receive the token; nil sends
-    ///     it to every host. Pass the Forgejo instance so a token never reaches a third party.
+    ///   - tokenHosts: hosts that may receive the token: `host` (any port), `host:port`,
+    ///     `[v6]:port` or a URL (its host and port); nil sends it to every host. Pass the Forgejo
+    ///     instance so a token never reaches a third party.
     ///   - offline: reuse a previously resolved ref without asking the server.
     public init(cacheDirectory: String, token: String? = nil, tokenHosts: Set<String>? = nil, offline: Bool = false) {
-        var directory = cacheDirectory
-        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
-        self.cacheDirectory = directory
+        self.cacheDirectory = URL(fileURLWithPath: cacheDirectory).standardizedFileURL.path
         self.token = token
-        self.tokenHosts = tokenHosts.map { Set($0.map { ActionURL.hostAndPort(of: $0) ?? $0.lowercased() }) }
+        self.tokenHosts = tokenHosts.map { entries in
+            Set(entries.map { entry in
+                let authority = entry.contains("://") ? ActionURL.hostAndPort(of: entry) ?? "" : entry.lowercased()
+                // "[::1]" alone is a host; "[::1]:3000" keeps its port.
+                return authority.hasPrefix("[") && authority.hasSuffix("]") ? ActionURL.hostOnly(authority) : authority
+            })
+        }
         self.offline = offline
-        cache = ActionCache(root: directory)
+        cache = ActionCache(root: self.cacheDirectory)
     }
 
     /// Resolves `action.ref`, makes sure its tree is in the cache and returns the action's
     /// directory, after checking that it exists and has an `action.yml` or `action.yaml`.
+    ///
+    /// Failures are not remembered: a later fetch of the same action tries again. Cancelling a
+    /// fetch stops the git command it waits for, which fails every fetch sharing it with
+    /// `.cancelled`.
     public func fetch(_ action: RemoteAction) async throws(ActionFetchError) -> FetchedAction {
         if let problem = ActionReference.refProblem(action.ref) {
             throw .invalidRef(ref: action.ref, reason: problem)
@@ -141,7 +151,7 @@ public actor ActionFetcher {
     /// that name (exact, then tags, then branches), peeling annotated tags.
     private func lsRemote(_ action: RemoteAction, git: GitRunner) async throws(ActionFetchError) -> String {
         networkOperations += 1
-        let output = try await git.run(["ls-remote", "--quiet", action.cloneURL, action.ref], in: try ensureCacheRoot())
+        let output = try await git.run(["ls-remote", "--quiet", "--", action.cloneURL, action.ref], in: try ensureCacheRoot())
         guard output.succeeded else { throw git.failure(of: output, ref: action.ref) }
         var refs: [String: String] = [:]
         for line in output.lines {
@@ -169,14 +179,14 @@ public actor ActionFetcher {
         let work = try cache.makeWorkDirectory()
         defer { cache.removeWorkDirectory(work) }
         let checkout = "\(work)/tree"
-        let initialized = try await git.run(["init", "--quiet", checkout], in: root)
+        let initialized = try await git.run(["init", "--quiet", "--", checkout], in: root)
         guard initialized.succeeded else {
             throw .gitFailed(url: git.displayURL, detail: GitRunner.summary(of: initialized))
         }
 
         let target = commit ?? action.ref
         networkOperations += 1
-        let shallow = try await git.run(["fetch", "--quiet", "--no-tags", "--depth=1", action.cloneURL, target], in: checkout)
+        let shallow = try await git.run(["fetch", "--quiet", "--no-tags", "--depth=1", "--", action.cloneURL, target], in: checkout)
         var revision = "FETCH_HEAD"
         if !shallow.succeeded {
             let failure = git.failure(of: shallow, ref: action.ref)
@@ -184,7 +194,7 @@ public actor ActionFetcher {
             guard commit != nil, case .refNotFound = failure else { throw failure }
             networkOperations += 1
             let full = try await git.run(
-                ["fetch", "--quiet", "--no-tags", action.cloneURL, "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+                ["fetch", "--quiet", "--no-tags", "--", action.cloneURL, "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
                 in: checkout)
             guard full.succeeded else { throw git.failure(of: full, ref: action.ref) }
             revision = target
@@ -223,8 +233,7 @@ public actor ActionFetcher {
     private func tokenApplies(to url: String) -> Bool {
         guard let token, !token.isEmpty, ActionURL.credentials(in: url) == nil else { return false }
         guard let tokenHosts else { return true }
-        guard let hostAndPort = ActionURL.hostAndPort(of: url) else { return false }
-        let host = hostAndPort.split(separator: ":").first.map(String.init) ?? hostAndPort
+        guard let hostAndPort = ActionURL.hostAndPort(of: url), let host = ActionURL.host(of: url) else { return false }
         return tokenHosts.contains(hostAndPort) || tokenHosts.contains(host)
     }
 

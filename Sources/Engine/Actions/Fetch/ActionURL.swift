@@ -36,6 +36,25 @@ enum ActionURL {
         return String(rest[..<at])
     }
 
+    /// The host alone, in lower case, without port, credentials or IPv6 brackets
+    /// (`http://u:p@[::1]:8080/x` → `::1`).
+    static func host(of url: String) -> String? {
+        guard let authority = hostAndPort(of: url) else { return nil }
+        return hostOnly(authority)
+    }
+
+    /// `host[:port]` or `[v6]:port` → the host without brackets.
+    static func hostOnly(_ authority: String) -> String {
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return authority }
+            return String(authority[authority.index(after: authority.startIndex)..<close])
+        }
+        if let colon = authority.lastIndex(of: ":"), authority.firstIndex(of: ":") == colon {
+            return String(authority[..<colon])
+        }
+        return authority  // a bare IPv6 address, or no port
+    }
+
     /// `host[:port]` in lower case, without credentials.
     static func hostAndPort(of url: String) -> String? {
         guard let schemeEnd = url.range(of: "://") else { return nil }

@@ -2,7 +2,8 @@ import Backends
 import Foundation
 
 /// Runs the `git` command line for one repository, non-interactively: no terminal prompts, no
-/// credential helpers, no user or system configuration, English messages. The token travels in
+/// credential helpers or `.netrc` (HOME is the cache directory), no user or system configuration,
+/// only the http and https transports, English messages. The token travels in
 /// an `Authorization` header configured through the environment (`GIT_CONFIG_*`), scoped to the
 /// repository URL, so it is never on a command line; every line of output is masked.
 struct GitRunner: Sendable {
@@ -64,7 +65,8 @@ struct GitRunner: Sendable {
         let inherited = ProcessInfo.processInfo.environment
         var environment: [String: String] = [
             "PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-            "HOME": inherited["HOME"] ?? home,
+            "HOME": home,
+            "GIT_ALLOW_PROTOCOL": "http:https",
             "LC_ALL": "C",
             "LANG": "C",
             "GIT_TERMINAL_PROMPT": "0",
