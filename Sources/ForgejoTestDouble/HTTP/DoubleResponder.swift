@@ -44,6 +44,7 @@ struct DoubleResponder: HTTPResponder {
         }
 
         var dropAfterwards = false
+        var delay: Duration?
         switch double.takeFault(method: procedure.method) {
         case .none:
             break
@@ -60,13 +61,24 @@ struct DoubleResponder: HTTPResponder {
         case .dropAfterProcessing:
             dropAfterwards = true
         case .delay(let duration):
-            try await Task.sleep(for: duration)
+            delay = duration
         }
 
         let headers = RPCHeaders(runnerUUID: request.headers[HTTPField.Name("x-runner-uuid")!] ?? "",
                                  runnerToken: request.headers[HTTPField.Name("x-runner-token")!] ?? "",
                                  requestKey: request.headers[HTTPField.Name("x-runner-request-key")!] ?? "")
-        let outcome = double.handle(procedure, codec: codec, body: body, headers: headers)
+        let outcome: Result<Data, RPCError>
+        if let delay {
+            // An unstructured task: when the client gives up and the connection closes, Hummingbird
+            // may cancel this handler, but the delayed call must still be processed (a lost reply).
+            let double = self.double
+            outcome = await Task {
+                try? await Task.sleep(for: delay)
+                return double.handle(procedure, codec: codec, body: body, headers: headers)
+            }.value
+        } else {
+            outcome = double.handle(procedure, codec: codec, body: body, headers: headers)
+        }
         if dropAfterwards { return await Self.drop(context) }
         switch outcome {
         case .success(let data):

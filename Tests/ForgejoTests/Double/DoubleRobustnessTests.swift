@@ -64,7 +64,7 @@ struct DoubleRobustnessTests {
             await #expect(throws: (any Error).self) { _ = try await runner.declare(labels: ["late"]) }
             // The server still processes the delayed call after the client gave up.
             let runnerUUID = runner.credentials.uuid
-            let declared = try await double.wait(timeout: .seconds(10), for: "the delayed Declare") { snapshot in
+            let declared = try await double.wait(timeout: .seconds(10), for: "the delayed Declare (calls \(double.callCount("Declare")), \(double.callCount("FetchTask")))") { snapshot in
                 snapshot.runners.first { $0.uuid == runnerUUID && $0.labels == ["late"] }
             }
             #expect(declared.declareCount == 1)
