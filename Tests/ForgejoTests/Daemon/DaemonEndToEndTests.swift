@@ -12,7 +12,7 @@ struct DaemonHarness {
     let daemon: RunnerDaemon
     let connection: ConnectClient
     let shutdown = CancellationSignal()
-    let readiness = Readiness()
+    let readiness: Readiness
     let workdir: String
 
     static func start(
@@ -34,9 +34,11 @@ struct DaemonHarness {
             backends: BackendSelection(labels: parsed, workdirParent: workdir))
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
+        let readiness = Readiness()
         let harness = DaemonHarness(
-            double: double, daemon: RunnerDaemon(settings: settings, client: RunnerClient(connection: connection), metrics: RunnerMetrics(), readiness: Readiness(), logger: logger),
-            connection: connection, workdir: workdir)
+            double: double,
+            daemon: RunnerDaemon(settings: settings, client: RunnerClient(connection: connection), metrics: RunnerMetrics(), readiness: readiness, logger: logger),
+            connection: connection, readiness: readiness, workdir: workdir)
         return harness
     }
 
@@ -227,5 +229,46 @@ struct DaemonEndToEndTests {
             let task = try await harness.double.waitForLogFinalized(taskID: taskID)
             #expect(task.logContents.filter { $0.hasPrefix("line-") } == (1...5).map { "line-\($0)" })
         }
+    }
+
+    @Test("SIGTERM-style shutdown: fetching stops, a running task past shutdown_timeout is cancelled and reported")
+    func shutdownCancelsRunningTasks() async throws {
+        let harness = try await DaemonHarness.start(shutdownTimeout: .milliseconds(300))
+        _ = try harness.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              long:
+                runs-on: debian
+                steps:
+                  - run: echo started-long; for i in $(seq 1 1200); do sleep 0.05; done
+                  - if: always()
+                    run: echo cleanup-after-shutdown
+            """)
+        let running = Task { try await harness.daemon.run(shutdown: harness.shutdown) }
+        let task = try await harness.waitForLog("started-long")
+        let fetchesBefore = harness.double.callCount("FetchTask")
+        harness.shutdown.cancel(reason: "SIGTERM")
+        try await running.value
+        let finished = try #require(harness.double.task(task.id))
+        #expect(finished.result == .cancelled)
+        #expect(finished.logFinalized)
+        #expect(finished.logContents.contains("cleanup-after-shutdown"))
+        #expect(harness.double.callCount("FetchTask") <= fetchesBefore + 1, "fetching goes on after shutdown")
+        await harness.stop()
+    }
+
+    @Test("credentials gone: the daemon stops fetching with one error and returns; readiness turns false")
+    func credentialsGone() async throws {
+        let harness = try await DaemonHarness.start()
+        let running = Task { try await harness.daemon.run(shutdown: harness.shutdown) }
+        _ = try await harness.double.wait(timeout: .seconds(30), for: "a first fetch") { snapshot in
+            snapshot.runners.first?.lastOnline
+        }
+        let uuid = try #require(harness.double.runners.first?.uuid)
+        harness.double.deleteRunner(uuid: uuid)
+        try await running.value
+        #expect(!harness.readiness.state.ready)
+        #expect(harness.readiness.state.reason.contains("credentials"))
+        await harness.stop()
     }
 }
