@@ -28,7 +28,11 @@ let package = Package(
         // YAML → typed workflow model with source positions; matrix; job graph.
         .target(name: "Workflow", dependencies: ["Expressions", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // Execution environments (host now; Podman and Kubernetes later) behind one protocol.
-        .target(name: "Backends", dependencies: ["CHearthSpawn"], swiftSettings: strict),
+        .target(name: "Backends", dependencies: [
+            "CHearthSpawn",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         // posix_spawn with a process group and a working directory (glibc's _np calls need C).
         .target(name: "CHearthSpawn"),
         // One job's steps, the run planner, events and file/workflow commands.
@@ -52,9 +56,12 @@ let package = Package(
         ], swiftSettings: strict),
         // A faithful Forgejo runner-API server for tests and for trying the daemon on one machine.
         .target(name: "ForgejoTestDouble", dependencies: [
-            "Workflow", "Engine", "ForgejoProtocol",
+            "Workflow", "Engine", "Expressions", "ForgejoProtocol",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "hearth-forgejo-double", dependencies: [
             "ForgejoTestDouble", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -14,7 +14,7 @@ struct NullSink: EventSink {
 
 struct HostFactory: EnvironmentFactory {
     let workspace: String
-    func makeEnvironment(for job: JobKey, image: String?) async throws -> any ExecutionEnvironment {
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment {
         try HostEnvironment(workspace: workspace)
     }
 }

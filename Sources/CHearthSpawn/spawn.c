@@ -28,6 +28,10 @@ int hearth_spawn(const char *path, char *const argv[], char *const envp[], const
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
+    /* Nothing else of Hearth's (server sockets, pipes of other steps) leaks into the step. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
     if (cwd != NULL) posix_spawn_file_actions_addchdir_np(&actions, cwd);
 
     rc = posix_spawnp(pid_out, path, &actions, &attr, argv, envp);

@@ -155,7 +155,7 @@ public final class ForgejoDouble: Sendable {
                 return RunnerCredentials(id: id, uuid: uuid, token: secret)
             }
             let runner = state.addRunner(uuid: uuid, token: secret, name: name, version: "", labels: labels, ephemeral: false)
-            return RunnerCredentials(id: 0, uuid: runner.uuid, token: runner.token)
+            return RunnerCredentials(id: runner.id, uuid: runner.uuid, token: runner.token)
         }
     }
 

@@ -87,4 +87,14 @@ struct ChildProcessTests {
         #expect(lines.map(\.count).reduce(0, +) == 200_000)
         #expect(lines.allSatisfy { $0.utf8.count <= 64 * 1024 })
     }
+
+    @Test("a step inherits no descriptor of Hearth's besides stdin, stdout and stderr")
+    func noInheritedDescriptors() async throws {
+        let leaky = open("/dev/null", O_RDONLY)  // deliberately without O_CLOEXEC
+        defer { close(leaky) }
+        let process = try ChildProcess.launch(spec("ls /proc/$$/fd"))
+        let descriptors = Set(await collect(process))
+        #expect(!descriptors.contains(String(leaky)), "descriptor \(leaky) leaked into the step")
+        #expect(descriptors.isSuperset(of: ["0", "1", "2"]))
+    }
 }

@@ -70,5 +70,5 @@ public struct RunContext: Sendable {
 
 /// Makes the execution environment for one job instance (a host directory, a pod…).
 public protocol EnvironmentFactory: Sendable {
-    func makeEnvironment(for job: JobKey, image: String?) async throws -> any ExecutionEnvironment
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment
 }

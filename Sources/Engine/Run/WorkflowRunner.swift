@@ -195,17 +195,17 @@ public struct WorkflowRunner: Sendable {
         let environment: any ExecutionEnvironment
         var notes: [LogLine] = []
         do {
-            let image = try job.container.map { try Evaluator.string($0.image, contexts.evaluation(env: [:])) }
-            environment = try await environments.makeEnvironment(for: key, image: image)
-            if let image, !environment.supportsContainers {
+            let request = try environmentRequest(job, key: key, contexts: contexts)
+            environment = try await environments.makeEnvironment(for: key, request: request)
+            if let image = request.container?.image, !environment.supportsContainers {
                 notes.append(.warning("The job's container '\(image)' is ignored: the \(environment.kind) backend runs steps directly on this machine. Use --backend podman to run them in the container."))
             }
-            if !job.services.isEmpty && !environment.supportsContainers {
-                notes.append(.warning("The job's services (\(job.services.keys.joined(separator: ", "))) are not started: the \(environment.kind) backend cannot run containers."))
+            if !request.services.isEmpty && !environment.supportsContainers {
+                notes.append(.warning("The job's services (\(request.services.map(\.name).joined(separator: ", "))) are not started: the \(environment.kind) backend cannot run containers."))
             }
         } catch {
             sink.receive(.jobStarted(key, steps: [], at: Date()))
-            sink.receive(.log(key, step: nil, LogLine.error("Cannot prepare the job's environment: \(error)")))
+            sink.receive(.log(key, step: nil, .error("Cannot prepare the job's environment: \(error)")))
             sink.receive(.jobFinished(key, result: .failure, outputs: [:], duration: .zero))
             return JobOutcome(result: .failure)
         }
@@ -230,6 +230,30 @@ public struct WorkflowRunner: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The job's `container:` and `services:` with their expressions evaluated.
+    private func environmentRequest(_ job: Job, key: JobKey, contexts: JobContexts) throws -> JobEnvironmentRequest {
+        let context = contexts.evaluation(env: [:])
+        func evaluate(_ spec: ContainerSpec) throws -> ContainerRequest {
+            var environment: [String: String] = [:]
+            for (name, value) in try Evaluator.map(spec.env, context) { environment[name] = value }
+            return ContainerRequest(
+                image: try Evaluator.string(spec.image, context),
+                username: try spec.credentials?.username.map { try Evaluator.string($0, context) },
+                password: try spec.credentials?.password.map { try Evaluator.string($0, context) },
+                environment: environment, ports: try spec.ports.map { try Evaluator.string($0, context) },
+                volumes: try spec.volumes.map { try Evaluator.string($0, context) },
+                options: try spec.options.map { try Evaluator.string($0, context) },
+                entrypoint: spec.entrypoint, command: spec.command)
+        }
+        var container = try job.container.map(evaluate)
+        if container?.image.isEmpty == true { container = nil }
+        let services = try job.services.map { (name: $0.key, container: try evaluate($0.value)) }
+        let safeName = key.displayName.map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return JobEnvironmentRequest(
+            name: String(safeName).lowercased(), labels: ["hearth.job": job.id, "hearth.workflow": workflow.file],
+            container: container, services: services)
+    }
 
     private func instanceKey(_ job: Job, combination: MatrixCombination, index: Int?, contexts: JobContexts) -> JobKey {
         let base = job.name ?? job.id

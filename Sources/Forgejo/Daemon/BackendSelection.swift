@@ -37,7 +37,7 @@ public struct BackendSelection: Sendable {
 struct TaskHostFactory: EnvironmentFactory {
     let root: String
 
-    func makeEnvironment(for job: JobKey, image: String?) async throws -> any ExecutionEnvironment {
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment {
         try TaskHostEnvironment(root: root)
     }
 }

@@ -8,7 +8,7 @@ struct HostEnvironmentFactory: EnvironmentFactory {
     let workspace: String
     let toolCache: String
 
-    func makeEnvironment(for job: JobKey, image: String?) async throws -> any ExecutionEnvironment {
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment {
         try HostEnvironment(workspace: workspace, toolCache: toolCache)
     }
 }

@@ -55,7 +55,7 @@ struct WorkflowHarness {
 
 struct TestHostFactory: EnvironmentFactory {
     let workspace: String
-    func makeEnvironment(for job: JobKey, image: String?) async throws -> any ExecutionEnvironment {
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment {
         try HostEnvironment(workspace: workspace)
     }
 }

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+#if canImport(Glibc)
+private let systemOpen: (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Glibc.open($0, $1, $2) }
+#elseif canImport(Darwin)
+private let systemOpen: (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Darwin.open($0, $1, $2) }
+#endif
+
+/// An open file used with positioned I/O (`pwrite`/`pread`), so concurrent chunks of one upload
+/// can write at their own offsets through one descriptor. Closed when the last reference goes,
+/// which keeps a descriptor from being reused while a transfer still holds it.
+final class PositionedFile: Sendable {
+    let descriptor: Int32
+    let path: String
+
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Opens `path`; with `create` it is created when missing, with `truncate` emptied.
+    static func open(_ path: String, writable: Bool, create: Bool = false, truncate: Bool = false) throws -> PositionedFile {
+        var flags = writable ? O_RDWR : O_RDONLY
+        if create { flags |= O_CREAT }
+        if truncate { flags |= O_TRUNC }
+        flags |= O_CLOEXEC
+        let descriptor = path.withCString { systemOpen($0, flags, 0o644) }
+        guard descriptor >= 0 else { throw SystemCallError("open", path) }
+        return PositionedFile(descriptor: descriptor, path: path)
+    }
+
+    /// Writes every readable byte of `buffers`, back to back, starting at `offset`.
+    func write(_ buffers: [ByteBuffer], at offset: Int64) throws {
+        var position = offset
+        for buffer in buffers {
+            try buffer.withUnsafeReadableBytes { bytes in
+                var done = 0
+                while done < bytes.count {
+                    let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(position))
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw SystemCallError("pwrite", path)
+                    }
+                    done += written
+                    position += Int64(written)
+                }
+            }
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset` (fewer only at end of file).
+    func read(count: Int, at offset: Int64, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: count)
+        var position = offset
+        while buffer.readableBytes < count {
+            let before = buffer.readableBytes
+            let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - before) { bytes in
+                let want = min(bytes.count, count - before)
+                while true {
+                    let result = pread(descriptor, bytes.baseAddress!, want, off_t(position))
+                    if result < 0 && errno == EINTR { continue }
+                    guard result >= 0 else { throw SystemCallError("pread", path) }
+                    return result
+                }
+            }
+            if got == 0 { break }
+            position += Int64(got)
+        }
+        return buffer
+    }
+
+    /// Flushes the file's data to stable storage.
+    func synchronize() throws {
+        guard fsync(descriptor) == 0 else { throw SystemCallError("fsync", path) }
+    }
+
+    /// The current size of the file.
+    func size() throws -> Int64 {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw SystemCallError("fstat", path) }
+        return Int64(info.st_size)
+    }
+}
