@@ -80,7 +80,7 @@ public final class CacheServer: Sendable {
         }
         let store: CacheStore
         do {
-            store = try CacheStore(configuration: configuration, logger: logger)
+            store = try await CacheStore(configuration: configuration, logger: logger)
         } catch {
             state.withLock { $0 = .idle }
             throw StartError.storage("\(configuration.directory): \(error)")
@@ -122,8 +122,10 @@ public final class CacheServer: Sendable {
 
     private func listen(responder: CacheResponder, host: String, port: Int) async throws -> (Task<Void, any Error>, Int) {
         let signal = BindSignal()
+        // Hummingbird reports the cancellation that stops it as an error; keep its own messages
+        // out unless debugging (failures to bind surface as thrown errors anyway).
         var hummingbirdLogger = logger
-        hummingbirdLogger.logLevel = max(logger.logLevel, .warning)
+        hummingbirdLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .critical
         let idle = configuration.idleTimeout.components
         let application = Application(
             responder: responder,

@@ -24,7 +24,7 @@ actor CacheStore {
     /// (never committed, so never served), loads the index, drops entries whose data is missing
     /// and data no entry names (a crash between the data `rename` and the index write), and
     /// evicts down to the size cap.
-    init(configuration: CacheServerConfiguration, logger: Logger) throws {
+    init(configuration: CacheServerConfiguration, logger: Logger) async throws {
         self.configuration = configuration
         self.layout = StorageLayout(root: configuration.directory)
         self.logger = logger

@@ -5,11 +5,13 @@ import Darwin
 #endif
 import NIOCore
 
-#if canImport(Glibc)
-private let systemOpen: (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Glibc.open($0, $1, $2) }
-#elseif canImport(Darwin)
-private let systemOpen: (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Darwin.open($0, $1, $2) }
-#endif
+private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    #if canImport(Glibc)
+    Glibc.open(path, flags, mode)
+    #else
+    Darwin.open(path, flags, mode)
+    #endif
+}
 
 /// An open file used with positioned I/O (`pwrite`/`pread`), so concurrent chunks of one upload
 /// can write at their own offsets through one descriptor. Closed when the last reference goes,

@@ -35,9 +35,11 @@ enum HearthBinary {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        let errTask = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }
+        // Blocking reads and waits run on their own threads, never on the (two-thread) cooperative
+        // pool, which other tests need for their timers.
+        async let errorOutput = HearthBinary.onThread { stderr.fileHandleForReading.readDataToEndOfFile() }
         let reader = stdout.fileHandleForReading
-        let collected = await Task.detached { () -> Data in
+        async let collectedOutput = HearthBinary.onThread { () -> Data in
             var all = Data()
             var pending = Data()
             while true {
@@ -52,10 +54,19 @@ enum HearthBinary {
                 }
             }
             return all
-        }.value
-        process.waitUntilExit()
-        let errData = await errTask.value
+        }
+        let collected = await collectedOutput
+        let errData = await errorOutput
+        await HearthBinary.onThread { process.waitUntilExit() }
         return Result(status: process.terminationStatus, stdout: String(decoding: collected, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs blocking work on a dedicated thread and returns its result.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.start()
+        }
     }
 
     /// A throwaway repository directory with the given files.

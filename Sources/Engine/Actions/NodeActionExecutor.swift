@@ -32,7 +32,7 @@ struct NodeActionExecutor {
             executable: "node", arguments: [(action.directory as NSString).appendingPathComponent(script)], workingDirectory: workspace,
             stepEnvironment: environment, github: github, runner: runner, timeout: timeout, stateKey: stepID)
         let path = command.processEnvironment(for: invocation, state: state)["PATH"]
-        guard let node = NodeRuntime.locate(configured: run.nodePath, path: path) else {
+        guard let node = await NodeRuntime.locate(configured: run.nodePath, path: path) else {
             return command.fail("'\(action.uses)' is a JavaScript action (\(runs.using)) and needs Node.js, but no 'node' was found in PATH. Install Node.js on this machine (or set its path in the runner configuration).")
         }
         if let wanted = NodeRuntime.requestedMajor(runs.using), wanted != node.major, stage == .main {

@@ -13,20 +13,16 @@ enum NodeRuntime {
     private static let versions = Mutex<[String: Int]>([:])
 
     /// nil when no node can be found.
-    static func locate(configured: String?, path: String?) -> Found? {
+    static func locate(configured: String?, path: String?) async -> Found? {
         guard let executable = ExecutableLookup.resolve(configured ?? "node", path: path) else { return nil }
         if let major = versions.withLock({ $0[executable] }) { return Found(path: executable, major: major) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--version"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let spec = ProcessSpec(executable: executable, arguments: ["--version"], environment: ["PATH": path ?? "/usr/bin:/bin"], workingDirectory: "/")
+        guard let process = try? ChildProcess.launch(spec) else { return nil }
+        var text = ""
+        for await line in process.lines { text += line }
+        _ = await process.waitForExit()
         // "v20.20.2" → 20
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let major = Int(text.dropFirst(text.hasPrefix("v") ? 1 : 0).split(separator: ".").first ?? "") ?? 0
         versions.withLock { $0[executable] = major }
         return Found(path: executable, major: major)

@@ -41,6 +41,8 @@ public final class TaskReporter: EventSink, Sendable {
     private let logger: Logger
     private let state: Mutex<State>
     private let metrics: RunnerMetrics?
+    /// One flush at a time: the final one must not race a periodic one for the last rows.
+    private let gate = AsyncSemaphore(permits: 1)
 
     private struct State {
         var log: TaskLog
@@ -48,6 +50,7 @@ public final class TaskReporter: EventSink, Sendable {
         var sentOutputs = Set<String>()
         var credentialsGone = false
         var finished = false
+        var closing = false
         var firstStepSeen = false
     }
 
@@ -93,7 +96,10 @@ public final class TaskReporter: EventSink, Sendable {
             } catch {
                 return
             }
-            _ = await flush(final: false)
+            if state.withLock({ $0.closing }) { return }
+            await gate.acquire()
+            if !state.withLock({ $0.closing }) { _ = await flush(final: false) }
+            await gate.release()
         }
     }
 
@@ -152,6 +158,10 @@ public final class TaskReporter: EventSink, Sendable {
     /// backoff (`report_retry`). Returns whether the server took everything.
     @discardableResult
     public func close(result fallback: Conclusion? = nil, message: String? = nil) async -> Bool {
+        state.withLock { $0.closing = true }
+        // Wait for a periodic flush in flight; none starts after this.
+        await gate.acquire()
+        defer { Task { await gate.release() } }
         state.withLock { state in
             if let message {
                 state.log.appendJobRow(message)
@@ -159,6 +169,8 @@ public final class TaskReporter: EventSink, Sendable {
             if state.log.result == .unspecified {
                 state.log.finish(fallback ?? .failure)
             }
+            // The last row travels with `no_more` (the server ignores `no_more` without a new row).
+            state.log.appendJobRow("Job \(TaskLog.resultName(state.log.result) == "success" ? "succeeded" : TaskLog.resultName(state.log.result))")
             state.buffer.append(state.log.takeRows())
         }
         var delay = timing.initialDelay

@@ -78,7 +78,7 @@ struct TaskReporterTests {
         #expect(await reporter.close())
 
         let calls = client.calls.withLock { $0 }
-        #expect(calls.stored == ["set up", "pre output", "a1", "a2", "##[group]G", "::error::bad", "##[endgroup]", "post output"])
+        #expect(calls.stored == ["set up", "pre output", "a1", "a2", "##[group]G", "::error::bad", "##[endgroup]", "post output", "Job failure"])
         let final = try! #require(calls.states.last)
         #expect(final.result == .failure)
         #expect(final.hasStoppedAt)
@@ -107,7 +107,7 @@ struct TaskReporterTests {
         reporter.receive(.jobFinished(job, result: .success, outputs: ["v": "1"], duration: .zero))
         #expect(await reporter.close())
         let calls = client.calls.withLock { $0 }
-        #expect(calls.stored == (0..<5).map { "row \($0)" })
+        #expect(calls.stored == (0..<5).map { "row \($0)" } + ["Job succeeded"])
         #expect(calls.states.last?.result == .success)
         #expect(calls.outputs.last == ["v": "1"])
     }
