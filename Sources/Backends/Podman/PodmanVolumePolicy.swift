@@ -8,8 +8,14 @@ public struct PodmanVolumePolicy: Sendable {
     public let patterns: [String]
     private let expressions: [NSRegularExpression]
 
+    /// Refuses every named volume and bind mount (the default).
+    public init() {
+        patterns = []
+        expressions = []
+    }
+
     /// - Parameter patterns: the allow-list; empty refuses every named volume and bind mount.
-    public init(allowing patterns: [String] = []) throws {
+    public init(allowing patterns: [String]) throws {
         self.patterns = patterns
         expressions = try patterns.map { pattern in
             do {
