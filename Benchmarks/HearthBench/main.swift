@@ -1,5 +1,5 @@
 // Hearth's benchmarks: each prints Hearth's figure next to a floor measured in the same run.
-// Run with `swift run -c release HearthBench [steps|expressions|reader|all]`. Not part of the tests.
+// Run with `swift run -c release HearthBench [steps|composite|expressions|reader|all]`. Not part of the tests.
 
 import Backends
 import Engine
@@ -73,6 +73,45 @@ func benchmarkSteps(count: Int, rounds: Int = 5) async throws {
     print(String(format: "  ratio: %.2f× (target ≤ 1.5×)", hearthMedian / directMedian))
 }
 
+/// A composite action of N `run` steps against the same N steps inline in the job.
+func benchmarkComposite(count: Int, rounds: Int = 5) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-bench-\(UUID().uuidString.prefix(8))").path
+    try FileManager.default.createDirectory(atPath: directory + "/composite", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var action = "runs:\n  using: composite\n  steps:\n"
+    for _ in 0..<count { action += "    - shell: bash\n      run: \"true\"\n" }
+    try action.write(toFile: directory + "/composite/action.yml", atomically: true, encoding: .utf8)
+
+    var inlineYAML = "on: push\njobs:\n  bench:\n    runs-on: host\n    steps:\n"
+    for _ in 0..<count { inlineYAML += "      - shell: bash\n        run: \"true\"\n" }
+    let compositeYAML = "on: push\njobs:\n  bench:\n    runs-on: host\n    steps:\n      - uses: ./composite\n"
+    let inline = try WorkflowReader.read(yaml: inlineYAML, file: "inline.yml")
+    let composite = try WorkflowReader.read(yaml: compositeYAML, file: "composite.yml")
+    let run = RunContext(github: ObjectValue([("event_name", "push"), ("repository", "bench/bench")]), repositoryRoot: directory)
+    let clock = ContinuousClock()
+    func time(_ workflow: Workflow) async throws -> Double {
+        let runner = WorkflowRunner(
+            workflow: workflow, run: run, environments: HostFactory(workspace: directory), sink: NullSink(),
+            cancellation: CancellationSignal(), limit: AsyncSemaphore(permits: 1))
+        var result: [JobSummary] = []
+        let elapsed = await clock.measure { result = await runner.execute() }
+        guard result.first?.result == .success else { throw NSError(domain: "bench: the job failed", code: 1) }
+        return seconds(elapsed)
+    }
+    var inlineTimes: [Double] = []
+    var compositeTimes: [Double] = []
+    for _ in 0..<rounds {
+        inlineTimes.append(try await time(inline))
+        compositeTimes.append(try await time(composite))
+    }
+    let inlineMedian = inlineTimes.sorted()[rounds / 2]
+    let compositeMedian = compositeTimes.sorted()[rounds / 2]
+    print("composite: \(count) `run` steps in a composite action vs inline, median of \(rounds) alternating rounds")
+    print(String(format: "  inline:    %.3f s", inlineMedian))
+    print(String(format: "  composite: %.3f s", compositeMedian))
+    print(String(format: "  ratio: %.2f× (target ≤ 1.2×)", compositeMedian / inlineMedian))
+}
+
 /// Evaluations per second of a typical `if:` against a floor of the same number of dictionary lookups.
 func benchmarkExpressions() {
     let result = ExpressionBenchmark.run(iterations: 2_000_000)
@@ -93,5 +132,6 @@ func benchmarkReader() {
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 let stepCount = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 200 : 200
 if which == "steps" || which == "all" { try await benchmarkSteps(count: stepCount) }
+if which == "composite" || which == "all" { try await benchmarkComposite(count: 50) }
 if which == "expressions" || which == "all" { benchmarkExpressions() }
 if which == "reader" || which == "all" { benchmarkReader() }

@@ -52,8 +52,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/uploads/\(halfID).part"))
         // A crash between moving data into entries/ and writing the index leaves data no entry
         // names, and an interrupted index write leaves a temporary file.
-        FileManager.default.createFile(atPath: directory + "/entries/987654", contents: Data(repeating: 1, count: 10))
-        FileManager.default.createFile(atPath: directory + "/index.json.tmp", contents: Data("{garbage".utf8))
+        _ = FileManager.default.createFile(atPath: directory + "/entries/987654", contents: Data(repeating: 1, count: 10))
+        _ = FileManager.default.createFile(atPath: directory + "/index.json.tmp", contents: Data("{garbage".utf8))
 
         let second = try await CacheTestServer.start(directory: directory)
         #expect(try second.directoryNames("uploads").isEmpty)
@@ -83,8 +83,8 @@ import Testing
     @Test func aCorruptIndexIsSetAside() async throws {
         let directory = CacheTestServer.makeDirectory()
         try FileManager.default.createDirectory(atPath: directory + "/entries", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/index.json", contents: Data("not json".utf8))
-        FileManager.default.createFile(atPath: directory + "/entries/12", contents: Data("orphan".utf8))
+        _ = FileManager.default.createFile(atPath: directory + "/index.json", contents: Data("not json".utf8))
+        _ = FileManager.default.createFile(atPath: directory + "/entries/12", contents: Data("orphan".utf8))
         let server = try await CacheTestServer.start(directory: directory)
         #expect(FileManager.default.fileExists(atPath: directory + "/index.json.corrupt"))
         #expect(try server.directoryNames("entries").isEmpty)

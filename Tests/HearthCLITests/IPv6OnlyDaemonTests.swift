@@ -69,12 +69,12 @@ struct IPv6OnlyDaemonTests {
         let output = await HearthBinary.onThread {
             Self.run("/usr/sbin/ip", ["netns", "exec", namespace, "/bin/bash", work + "/run.sh"], environment: ["WORK": work, "DOUBLE": double, "HEARTH": hearth])
         }
-        #expect(!output.contains("127.0.0.1"), output)
-        #expect(output.contains("double up: yes"), output)
-        #expect(output.contains("registered with http://[fd00::1]:3990"), output)
-        #expect(output.contains("task status: ") && output.contains("success"), output)
-        #expect(output.contains("hello over ipv6 from http://[fd00::1]:3990"), output)
-        #expect(output.contains("daemon exit: 0"), output)
+        #expect(!output.contains("127.0.0.1"), "\(output)")
+        #expect(output.contains("double up: yes"), "\(output)")
+        #expect(output.contains("registered with http://[fd00::1]:3990"), "\(output)")
+        #expect(output.contains("task status: ") && output.contains("success"), "\(output)")
+        #expect(output.contains("hello over ipv6 from http://[fd00::1]:3990"), "\(output)")
+        #expect(output.contains("daemon exit: 0"), "\(output)")
     }
 
     /// Runs a program to its end and returns its output (call it off the cooperative pool).

@@ -28,6 +28,8 @@ public final class PodmanClient: Sendable {
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)
         // Exec output streams hold a connection for a whole step; several jobs may share one client.
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // A local socket that refuses a connection will not accept one a moment later: say so at once.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
@@ -207,7 +209,7 @@ public final class PodmanClient: Sendable {
             throw unreachable(error)
         }
         guard response.status.code == 200 else {
-            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
+            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
             throw Self.failure("cannot start exec session", status: Int(response.status.code), body: body)
         }
         return response.body
@@ -283,7 +285,7 @@ public final class PodmanClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: timeout ?? requestTimeout)
             let collected = try await response.body.collect(upTo: 64 << 20)
-            return (Int(response.status.code), Data(buffer: collected))
+            return (Int(response.status.code), Data(collected.readableBytesView))
         } catch let error as PodmanError {
             throw error
         } catch {

@@ -144,15 +144,17 @@ public struct PodmanContainerOptions: Sendable, Equatable {
         return Int64(value * multiplier)
     }
 
-    /// The health check as Podman takes it, when one was asked for.
+    /// The health check as Podman takes it, when one was asked for. Podman's API does not apply
+    /// Docker's defaults (a missing timeout means every check times out at once), so they are
+    /// filled in here: interval 30s, timeout 30s, no start period, 3 retries.
     var healthConfig: PodmanAPI.HealthConfig? {
         guard let healthCommand, healthCommand.lowercased() != "none" else { return nil }
-        func nanoseconds(_ duration: Duration?) -> Int64? {
-            duration.map { Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
+        func nanoseconds(_ duration: Duration) -> Int64 {
+            Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
         }
         return PodmanAPI.HealthConfig(
-            test: ["CMD-SHELL", healthCommand], interval: nanoseconds(healthInterval), timeout: nanoseconds(healthTimeout),
-            startPeriod: nanoseconds(healthStartPeriod), retries: healthRetries)
+            test: ["CMD-SHELL", healthCommand], interval: nanoseconds(healthInterval ?? .seconds(30)),
+            timeout: nanoseconds(healthTimeout ?? .seconds(30)), startPeriod: nanoseconds(healthStartPeriod ?? .zero), retries: healthRetries ?? 3)
     }
 
     /// `--cpus` and `--memory` as OCI resource limits, when either was given.

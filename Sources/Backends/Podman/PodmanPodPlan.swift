@@ -12,6 +12,9 @@ struct PodmanPodPlan: Sendable {
         var spec: PodmanAPI.ContainerSpec
         var request: ContainerRequest
         var healthInterval: Duration?
+
+        /// The description with a capital letter, to start a sentence.
+        var title: String { description.prefix(1).uppercased() + description.dropFirst() }
     }
 
     var podName: String
@@ -110,10 +113,11 @@ struct PodmanPodPlan: Sendable {
             request: jobRequest, healthInterval: jobOptions.healthInterval)
         noticePorts(jobRequest, "the job container")
 
+        let (podName, baseLabels, policy) = (self.podName, labels, options.volumePolicy)
         services = try request.services.map { name, service in
             let owner = "service '\(name)'"
             let serviceOptions = try PodmanContainerOptions.parse(service.options, owner: owner)
-            let (mounts, volumes) = try Self.volumes(service.volumes, owner: owner, policy: options.volumePolicy)
+            let (mounts, volumes) = try Self.volumes(service.volumes, owner: owner, policy: policy)
             func words(_ text: String?, _ what: String) throws -> [String]? {
                 guard let text, !text.isEmpty else { return nil }
                 do {
@@ -122,7 +126,7 @@ struct PodmanPodPlan: Sendable {
                     throw PodmanError("The \(what) of \(owner) cannot be read: \(error).")
                 }
             }
-            var serviceLabels = labels
+            var serviceLabels = baseLabels
             serviceLabels["hearth.role"] = "service"
             serviceLabels["hearth.service"] = name
             noticePorts(service, owner)

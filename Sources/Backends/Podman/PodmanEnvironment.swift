@@ -1,0 +1,253 @@
+import Foundation
+import Synchronization
+
+/// Runs a job in a Podman pod: the job container plus one container per service, sharing the
+/// pod's network namespace (services answer on localhost and by name, through `/etc/hosts`).
+/// Steps run in the job container through exec sessions; the workspace and `RUNNER_TEMP` are host
+/// directories bind-mounted into it, so Hearth reads and writes step files directly.
+///
+/// Every object carries the label `hearth=1` (plus the job's and the options' labels), so
+/// `PodmanSweep` can remove what a crashed runner left behind.
+public final class PodmanEnvironment: ExecutionEnvironment {
+    public let kind = "podman"
+    public let workspace: String
+    public let runnerTemp: String
+    public let toolCache: String
+    public let supportsContainers = true
+    /// The pod's name.
+    public let podName: String
+    /// The container steps run in.
+    public let jobContainerName: String
+    /// Things worth a line in the job log (e.g. `ports:` that are not published).
+    public let notices: [String]
+    /// Labels on every object of the job.
+    public let labels: [String: String]
+
+    private let client: PodmanClient
+    private let plan: PodmanPodPlan
+    private let imageEnvironment: [String: String]
+    private let tornDown = Mutex(false)
+
+    private init(client: PodmanClient, plan: PodmanPodPlan, options: PodmanEnvironmentOptions, imageEnvironment: [String: String]) {
+        self.client = client
+        self.plan = plan
+        self.imageEnvironment = imageEnvironment
+        workspace = options.workspacePath
+        runnerTemp = options.runnerTempPath
+        toolCache = options.toolCachePath
+        podName = plan.podName
+        jobContainerName = plan.job.spec.name
+        notices = plan.notices
+        labels = plan.labels
+    }
+
+    /// Creates and starts the job's pod, waits for its services to be healthy, and returns the
+    /// environment. On failure nothing is left behind and the error says what went wrong
+    /// (an unknown image, an unsupported option, a volume not allowed, an unhealthy service…).
+    public static func create(
+        client: PodmanClient, request: JobEnvironmentRequest, options: PodmanEnvironmentOptions = PodmanEnvironmentOptions()
+    ) async throws -> PodmanEnvironment {
+        let suffix = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10))
+        var plan = try PodmanPodPlan(request: request, options: options, suffix: suffix)
+
+        // Images first: an unknown image fails the job before anything exists.
+        var resolved: [String: String] = [:]
+        for container in plan.containers where resolved[container.request.image] == nil {
+            resolved[container.request.image] = try await ensureImage(container.request, for: container.description, client: client, policy: options.pullPolicy)
+        }
+        plan.job.spec.image = resolved[plan.job.spec.image] ?? plan.job.spec.image
+        for index in plan.services.indices { plan.services[index].spec.image = resolved[plan.services[index].spec.image] ?? plan.services[index].spec.image }
+
+        var created = CreatedObjects(hostDirectory: plan.hostDirectory)
+        do {
+            try createHostDirectories(plan, options: options)
+            if let network = plan.createdNetwork {
+                try await client.createNetwork(PodmanAPI.NetworkSpec(name: network.name, subnets: [network.subnet], labels: plan.labels))
+                created.network = network.name
+            }
+            try await client.createPod(plan.pod)
+            created.pod = plan.podName
+            for container in plan.containers {
+                try await client.createContainer(container.spec)
+                created.containers.append(container.spec.name)
+            }
+            for container in plan.containers {
+                do {
+                    try await client.startContainer(container.spec.name)
+                } catch {
+                    throw PodmanError("Cannot start \(container.description) (\(container.request.image)): \(error)")
+                }
+            }
+            try await waitUntilHealthy(plan.containers.filter { $0.spec.healthConfig != nil }, client: client, timeout: options.healthTimeout)
+            let inspect = try await client.inspectContainer(plan.job.spec.name)
+            let environment = Self.environment(from: inspect.config.env ?? [])
+            return PodmanEnvironment(client: client, plan: plan, options: options, imageEnvironment: environment)
+        } catch {
+            await remove(created, client: client)
+            throw error
+        }
+    }
+
+    public func baseEnvironment() -> [String: String] { imageEnvironment }
+
+    public func hostPath(for environmentPath: String) -> String {
+        plan.hostPath(for: environmentPath) ?? environmentPath
+    }
+
+    public func start(_ spec: ProcessSpec) async throws(ProcessLaunchError) -> any RunningProcess {
+        if let hostDirectory = plan.hostPath(for: spec.workingDirectory) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: hostDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ProcessLaunchError("working directory '\(spec.workingDirectory)' does not exist")
+            }
+        }
+        let exec = PodmanAPI.ExecSpec(
+            command: PodmanExecProcess.command(executable: spec.executable, arguments: spec.arguments), environment: spec.environment,
+            workingDirectory: spec.workingDirectory)
+        do {
+            return try await PodmanExecProcess.start(client: client, container: jobContainerName, spec: exec)
+        } catch {
+            throw ProcessLaunchError("cannot start '\(spec.executable)' in the job container: \(error)")
+        }
+    }
+
+    public func teardown() async {
+        let first = tornDown.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        var created = CreatedObjects(hostDirectory: plan.hostDirectory)
+        created.network = plan.createdNetwork?.name
+        created.pod = podName
+        created.containers = plan.containers.map(\.spec.name)
+        await Self.remove(created, client: client)
+    }
+
+    // MARK: - Creation steps
+
+    /// What exists so far, to undo on failure (and at teardown).
+    private struct CreatedObjects {
+        var hostDirectory: String
+        var network: String?
+        var pod: String?
+        var containers: [String] = []
+    }
+
+    private static func remove(_ created: CreatedObjects, client: PodmanClient) async {
+        if let pod = created.pod { try? await client.killPod(pod) }
+        for container in created.containers.reversed() { try? await client.removeContainer(container) }
+        if let pod = created.pod { try? await client.removePod(pod) }
+        if let network = created.network { try? await client.removeNetwork(network) }
+        // RUNNER_TEMP, and the workspace unless the caller gave one (which lives elsewhere).
+        try? FileManager.default.removeItem(atPath: created.hostDirectory)
+    }
+
+    private static func createHostDirectories(_ plan: PodmanPodPlan, options: PodmanEnvironmentOptions) throws {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: plan.hostDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            // World-writable like /tmp, so a job container running as another user can write there too.
+            try fileManager.createDirectory(atPath: plan.hostRunnerTemp, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o1777])
+            if options.workspaceHostPath == nil {
+                try fileManager.createDirectory(atPath: plan.hostWorkspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+            } else {
+                try fileManager.createDirectory(atPath: plan.hostWorkspace, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw PodmanError("Cannot create the job's directories under \(plan.hostDirectory): \(error)")
+        }
+    }
+
+    /// The reference to create containers from: the image as named when it is local, otherwise
+    /// pulled (short names as Docker reads them: `node:20` is `docker.io/library/node:20`).
+    static func ensureImage(
+        _ request: ContainerRequest, for owner: String, client: PodmanClient, policy: PodmanEnvironmentOptions.PullPolicy
+    ) async throws -> String {
+        let image = request.image
+        guard !image.isEmpty else { throw PodmanError("The image of \(owner) is empty.") }
+        if try await client.imageExists(image) { return image }
+        if policy == .never {
+            throw PodmanError("The image '\(image)' of \(owner) is not present locally and the pull policy forbids pulling it.")
+        }
+        let reference = qualifiedReference(image)
+        if reference.hasPrefix("localhost/") {
+            throw PodmanError(
+                "The image '\(image)' of \(owner) is not present locally; localhost/ images are built or loaded on this machine and cannot be pulled.")
+        }
+        do {
+            try await client.pullImage(reference, username: request.username, password: request.password)
+        } catch {
+            throw PodmanError("The image '\(image)' of \(owner) is not present locally and cannot be pulled: \(error)")
+        }
+        return reference
+    }
+
+    /// Docker's normalisation of image names: no registry means Docker Hub, no path means `library/`.
+    static func qualifiedReference(_ image: String) -> String {
+        let firstComponent = image.split(separator: "/", maxSplits: 1).first.map(String.init) ?? image
+        let hasRegistry = image.contains("/") && (firstComponent.contains(".") || firstComponent.contains(":") || firstComponent == "localhost")
+        if hasRegistry { return image }
+        return image.contains("/") ? "docker.io/\(image)" : "docker.io/library/\(image)"
+    }
+
+    /// Runs each container's health check until it is healthy, all at once; fails with the
+    /// first container that exits, turns unhealthy or runs out of time.
+    private static func waitUntilHealthy(_ containers: [PodmanPodPlan.Container], client: PodmanClient, timeout: Duration) async throws {
+        guard !containers.isEmpty else { return }
+        let deadline = ContinuousClock.now + timeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for container in containers {
+                group.addTask { try await waitUntilHealthy(container, client: client, deadline: deadline, timeout: timeout) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private static func waitUntilHealthy(
+        _ container: PodmanPodPlan.Container, client: PodmanClient, deadline: ContinuousClock.Instant, timeout: Duration
+    ) async throws {
+        let name = container.spec.name
+        let interval = container.healthInterval.map { max($0, .milliseconds(100)) } ?? .seconds(1)
+        var checks = 0
+        while true {
+            // Podman schedules health checks with systemd timers, which need not exist: run them here.
+            do {
+                try await client.runHealthcheck(name)
+                checks += 1
+            } catch {
+                let state = try? await client.inspectContainer(name).state
+                if let state, !state.running { try await failExited(container, state: state, client: client) }
+                throw PodmanError("Cannot check the health of \(container.description): \(error)")
+            }
+            let state = try await client.inspectContainer(name).state
+            if state.health?.status == "healthy" { return }
+            if !state.running { try await failExited(container, state: state, client: client) }
+            let output = state.health?.log?.last?.output?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let detail = output.isEmpty ? "" : " Last health check output: \(output)"
+            if state.health?.status == "unhealthy" {
+                throw PodmanError("\(container.title) is unhealthy: its health check failed \(state.health?.failingStreak ?? checks) times in a row.\(detail)")
+            }
+            if ContinuousClock.now + interval > deadline {
+                throw PodmanError("\(container.title) did not become healthy within \(timeout).\(detail)")
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    private static func failExited(_ container: PodmanPodPlan.Container, state: PodmanAPI.ContainerInspect.State, client: PodmanClient) async throws -> Never {
+        let logs = (try? await client.containerLogs(container.spec.name, tail: 10)) ?? []
+        let output = logs.isEmpty ? "" : " Its last output:\n" + logs.joined(separator: "\n")
+        throw PodmanError(
+            "\(container.title) exited with code \(state.exitCode ?? -1) before it became healthy.\(output)")
+    }
+
+    static func environment(from entries: [String]) -> [String: String] {
+        var environment: [String: String] = [:]
+        for entry in entries {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            environment[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        return environment
+    }
+}

@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Synchronization
+
+/// A process running in a container through a Podman exec session, with the semantics of
+/// `ChildProcess`: merged output lines, the exit code (128 + signal when killed) and termination
+/// of its whole process group (SIGTERM, then SIGKILL after the grace period).
+///
+/// The process is started through `/bin/sh -c` with a wrapper that first prints its PID on
+/// stdout (a marker line that is not passed on) and then `exec`s the program. Podman's exec
+/// sessions are session leaders, so that PID is also the process group that termination signals.
+final class PodmanExecProcess: RunningProcess, Sendable {
+    let lines: AsyncStream<String>
+    private let client: PodmanClient
+    private let container: String
+    private let execID: String
+    private let state = Mutex(State())
+
+    private struct State {
+        var pid: Int?
+        var exitCode: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+        var terminatedByUs = false
+        /// A termination asked for before the PID was known.
+        var pendingGrace: Duration?
+    }
+
+    static let pidMarker = "\u{1}hearth-pid "
+    /// Prints the marker, then becomes the program (`$0` is the program name for messages only).
+    static let wrapperScript = #"printf '\001hearth-pid %s\n' "$$"; exec "$@""#
+
+    /// The exec command for a program and its arguments.
+    static func command(executable: String, arguments: [String]) -> [String] {
+        ["/bin/sh", "-c", wrapperScript, "hearth-step", executable] + arguments
+    }
+
+    private init(client: PodmanClient, container: String, execID: String, lines: AsyncStream<String>) {
+        self.client = client
+        self.container = container
+        self.execID = execID
+        self.lines = lines
+    }
+
+    /// Creates and starts the exec session and begins reading its output.
+    static func start(client: PodmanClient, container: String, spec: PodmanAPI.ExecSpec) async throws -> PodmanExecProcess {
+        let id = try await client.createExec(in: container, spec)
+        let body = try await client.startExec(id)
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
+        let process = PodmanExecProcess(client: client, container: container, execID: id, lines: stream)
+        Task.detached { await process.pump(body, continuation) }
+        return process
+    }
+
+    private func pump(_ body: HTTPClientResponse.Body, _ continuation: AsyncStream<String>.Continuation) async {
+        var decoder = MultiplexedStreamDecoder()
+        var stdout = LineAccumulator()
+        var stderr = LineAccumulator()
+        var expectingMarker = true
+        do {
+            for try await chunk in body {
+                for frame in decoder.feed(chunk.readableBytesView) {
+                    switch frame.stream {
+                    case .stderr:
+                        for line in stderr.append(frame.payload) { continuation.yield(line) }
+                    case .stdout, .stdin:
+                        for line in stdout.append(frame.payload) {
+                            if expectingMarker {
+                                expectingMarker = false
+                                if line.hasPrefix(Self.pidMarker), let pid = Int(line.dropFirst(Self.pidMarker.count)) {
+                                    recordPID(pid)
+                                    continue
+                                }
+                            }
+                            continuation.yield(line)
+                        }
+                    }
+                }
+            }
+        } catch {
+            continuation.yield("hearth: the output of the process was cut off: \(error)")
+        }
+        if let line = stdout.finish() { continuation.yield(line) }
+        if let line = stderr.finish() { continuation.yield(line) }
+        continuation.finish()
+        let code: Int32
+        do {
+            code = try await client.exitCode(ofExec: execID)
+        } catch {
+            code = -1
+        }
+        recordExit(code)
+    }
+
+    func waitForExit() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let ready: Int32? = state.withLock { state in
+                if let code = state.exitCode { return code }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    var hasExited: Bool { state.withLock { $0.exitCode != nil } }
+    var wasTerminated: Bool { state.withLock { $0.terminatedByUs } }
+
+    func terminate(grace: Duration) {
+        let pid = state.withLock { state -> Int? in
+            state.terminatedByUs = true
+            guard state.exitCode == nil else { return nil }
+            if state.pid == nil { state.pendingGrace = grace }
+            return state.pid
+        }
+        if let pid { startTermination(pid: pid, grace: grace) }
+    }
+
+    private func startTermination(pid: Int, grace: Duration) {
+        Task.detached { [self] in
+            await signalGroup(pid: pid, "TERM")
+            try? await Task.sleep(for: grace)
+            if !hasExited { await signalGroup(pid: pid, "KILL") }
+        }
+    }
+
+    /// Sends a signal to the process group from inside the container (to the process alone when
+    /// it is not a group leader).
+    private func signalGroup(pid: Int, _ signal: String) async {
+        let script = "kill -\(signal) -\(pid) 2>/dev/null || kill -\(signal) \(pid) 2>/dev/null; exit 0"
+        _ = try? await client.run(in: container, ["/bin/sh", "-c", script])
+    }
+
+    private func recordPID(_ pid: Int) {
+        let grace = state.withLock { state -> Duration? in
+            state.pid = pid
+            defer { state.pendingGrace = nil }
+            return state.pendingGrace
+        }
+        if let grace { startTermination(pid: pid, grace: grace) }
+    }
+
+    private func recordExit(_ code: Int32) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
+            state.exitCode = code
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: code) }
+    }
+}
