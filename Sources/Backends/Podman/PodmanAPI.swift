@@ -265,16 +265,42 @@ public enum PodmanAPI {
             }
         }
 
+        public struct MountPoint: Decodable, Sendable {
+            public var type: String?
+            /// The volume's name (volumes only).
+            public var name: String?
+            public var source: String?
+            public var destination: String
+
+            enum CodingKeys: String, CodingKey {
+                case type = "Type"
+                case name = "Name"
+                case source = "Source"
+                case destination = "Destination"
+            }
+        }
+
         public var id: String
         public var name: String
         public var state: State
         public var config: Config
+        public var mounts: [MountPoint]
 
         enum CodingKeys: String, CodingKey {
             case id = "Id"
             case name = "Name"
             case state = "State"
             case config = "Config"
+            case mounts = "Mounts"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            name = try container.decode(String.self, forKey: .name)
+            state = try container.decode(State.self, forKey: .state)
+            config = try container.decode(Config.self, forKey: .config)
+            mounts = try container.decodeIfPresent([MountPoint].self, forKey: .mounts) ?? []
         }
     }
 

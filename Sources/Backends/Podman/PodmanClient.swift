@@ -156,7 +156,7 @@ public final class PodmanClient: Sendable {
     /// Removes a container, stopping it first; `removeVolumes` also removes its anonymous volumes.
     public func removeContainer(_ name: String, removeVolumes: Bool = true) async throws {
         try await expectSuccess(
-            .DELETE, "/containers/\(Self.pathComponent(name))", query: [("force", "true"), ("v", removeVolumes ? "true" : "false")],
+            .DELETE, "/containers/\(Self.pathComponent(name))", query: [("force", "true"), ("volumes", removeVolumes ? "true" : "false")],
             context: "cannot remove container '\(name)'")
     }
 
