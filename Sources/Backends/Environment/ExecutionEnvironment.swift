@@ -28,6 +28,17 @@ public protocol ExecutionEnvironment: Sendable {
 
     /// Removes everything the job left behind (processes, containers, temporary files).
     func teardown() async
+
+    /// Whether `program` can be found with `path` where steps run (the default shell is bash
+    /// only where bash exists, as on GitHub).
+    func hasProgram(_ program: String, path: String?) async -> Bool
+}
+
+extension ExecutionEnvironment {
+    /// On the machine Hearth runs on.
+    public func hasProgram(_ program: String, path: String?) async -> Bool {
+        ExecutableLookup.resolve(program, path: path) != nil
+    }
 }
 
 /// A process started by an execution environment.

@@ -123,10 +123,12 @@ public enum PodmanAPI {
 
     /// OCI `LinuxResources`, the subset behind `--cpus` and `--memory`.
     public struct ResourceLimits: Codable, Sendable, Equatable {
+        /// CFS quota and period in microseconds (`--cpus 1.5` is 150000/100000).
         public struct CPU: Codable, Sendable, Equatable {
             public var quota: Int64
             public var period: UInt64
         }
+        /// The memory limit in bytes.
         public struct Memory: Codable, Sendable, Equatable {
             public var limit: Int64
         }
@@ -166,6 +168,7 @@ public enum PodmanAPI {
 
     /// `POST /libpod/networks/create`.
     public struct NetworkSpec: Encodable, Sendable, Equatable {
+        /// One subnet in CIDR notation.
         public struct Subnet: Encodable, Sendable, Equatable {
             public var subnet: String
         }
@@ -222,6 +225,7 @@ public enum PodmanAPI {
 
     /// `GET /libpod/containers/{name}/json`.
     public struct ContainerInspect: Decodable, Sendable {
+        /// Whether the container runs, how it ended, and its health.
         public struct State: Decodable, Sendable {
             public var status: String
             public var running: Bool
@@ -235,6 +239,7 @@ public enum PodmanAPI {
                 case health = "Health"
             }
         }
+        /// The health check state: `starting`, `healthy` or `unhealthy`.
         public struct Health: Decodable, Sendable {
             public var status: String
             public var failingStreak: Int?
@@ -246,6 +251,7 @@ public enum PodmanAPI {
                 case log = "Log"
             }
         }
+        /// One health check run.
         public struct HealthLogEntry: Decodable, Sendable {
             public var exitCode: Int?
             public var output: String?
@@ -255,6 +261,7 @@ public enum PodmanAPI {
                 case output = "Output"
             }
         }
+        /// The container's configuration (environment with the image's, labels).
         public struct Config: Decodable, Sendable {
             public var env: [String]?
             public var labels: [String: String]?
@@ -265,6 +272,7 @@ public enum PodmanAPI {
             }
         }
 
+        /// A mount of the container.
         public struct MountPoint: Decodable, Sendable {
             public var type: String?
             /// The volume's name (volumes only).

@@ -23,11 +23,12 @@ public final class PodmanClient: Sendable {
     ///   - requestTimeout: the longest an ordinary call may take (pulls and exec streams have their own).
     public init(socketPath: String, requestTimeout: Duration = .seconds(120)) {
         self.socketPath = socketPath
-        self.requestTimeout = .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000 + requestTimeout.components.attoseconds / 1_000_000_000)
+        self.requestTimeout = Self.timeAmount(requestTimeout)
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)
         // Exec output streams hold a connection for a whole step; several jobs may share one client.
-        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // A local socket that refuses a connection will not accept one a moment later: say so at once.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
@@ -49,16 +50,24 @@ public final class PodmanClient: Sendable {
 
     /// The version of the Podman engine serving the API.
     public func version() async throws -> String {
-        struct Version: Decodable {
-            struct Component: Decodable {
-                var Name: String
-                var Version: String
+        struct Component: Decodable {
+            var name: String
+            var version: String
+            enum CodingKeys: String, CodingKey {
+                case name = "Name"
+                case version = "Version"
             }
-            var Version: String?
-            var Components: [Component]?
         }
-        let version: Version = try await decode(.GET, "/version", context: "cannot read Podman's version")
-        return version.Components?.first { $0.Name == "Podman Engine" }?.Version ?? version.Version ?? "unknown"
+        struct Version: Decodable {
+            var version: String?
+            var components: [Component]?
+            enum CodingKeys: String, CodingKey {
+                case version = "Version"
+                case components = "Components"
+            }
+        }
+        let answer: Version = try await decode(.GET, "/version", context: "cannot read Podman's version")
+        return answer.components?.first { $0.name == "Podman Engine" }?.version ?? answer.version ?? "unknown"
     }
 
     // MARK: - Images

@@ -22,6 +22,7 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     public let notices: [String]
     /// Labels on every object of the job.
     public let labels: [String: String]
+    private let programs = Mutex<[String: Bool]>([:])
 
     private let client: PodmanClient
     private let plan: PodmanPodPlan
@@ -53,10 +54,13 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         // Images first: an unknown image fails the job before anything exists.
         var resolved: [String: String] = [:]
         for container in plan.containers where resolved[container.request.image] == nil {
-            resolved[container.request.image] = try await ensureImage(container.request, for: container.description, client: client, policy: options.pullPolicy)
+            resolved[container.request.image] = try await ensureImage(
+                container.request, for: container.description, client: client, policy: options.pullPolicy)
         }
         plan.job.spec.image = resolved[plan.job.spec.image] ?? plan.job.spec.image
-        for index in plan.services.indices { plan.services[index].spec.image = resolved[plan.services[index].spec.image] ?? plan.services[index].spec.image }
+        for index in plan.services.indices {
+            plan.services[index].spec.image = resolved[plan.services[index].spec.image] ?? plan.services[index].spec.image
+        }
 
         var created = CreatedObjects(hostDirectory: plan.hostDirectory)
         do {
@@ -89,6 +93,15 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     }
 
     public func baseEnvironment() -> [String: String] { imageEnvironment }
+
+    /// Looks the program up inside the job container (`command -v`), once per program.
+    public func hasProgram(_ program: String, path: String?) async -> Bool {
+        if let known = programs.withLock({ $0[program] }) { return known }
+        let script = "PATH=\"$1\" command -v \"$2\" >/dev/null 2>&1"
+        let found = ((try? await client.run(in: jobContainerName, ["/bin/sh", "-c", script, "sh", path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", program]))?.exitCode ?? 1) == 0
+        programs.withLock { $0[program] = found }
+        return found
+    }
 
     public func hostPath(for environmentPath: String) -> String {
         plan.hostPath(for: environmentPath) ?? environmentPath
@@ -134,7 +147,13 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         var containers: [String] = []
     }
 
+    /// Removes the objects, even when the calling task was cancelled (a cancelled job must still
+    /// clean up, and the HTTP client gives up on requests of cancelled tasks).
     private static func remove(_ created: CreatedObjects, client: PodmanClient) async {
+        await Task.detached { await removeNow(created, client: client) }.value
+    }
+
+    private static func removeNow(_ created: CreatedObjects, client: PodmanClient) async {
         if let pod = created.pod { try? await client.killPod(pod) }
         for container in created.containers.reversed() { try? await client.removeContainer(container) }
         if let pod = created.pod { try? await client.removePod(pod) }
@@ -226,7 +245,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
             let output = state.health?.log?.last?.output?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             let detail = output.isEmpty ? "" : " Last health check output: \(output)"
             if state.health?.status == "unhealthy" {
-                throw PodmanError("\(container.title) is unhealthy: its health check failed \(state.health?.failingStreak ?? checks) times in a row.\(detail)")
+                let failures = state.health?.failingStreak ?? checks
+                throw PodmanError("\(container.title) is unhealthy: its health check failed \(failures) times in a row.\(detail)")
             }
             if ContinuousClock.now + interval > deadline {
                 throw PodmanError("\(container.title) did not become healthy within \(timeout).\(detail)")
@@ -235,7 +255,9 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         }
     }
 
-    private static func failExited(_ container: PodmanPodPlan.Container, state: PodmanAPI.ContainerInspect.State, client: PodmanClient) async throws -> Never {
+    private static func failExited(
+        _ container: PodmanPodPlan.Container, state: PodmanAPI.ContainerInspect.State, client: PodmanClient
+    ) async throws -> Never {
         let logs = (try? await client.containerLogs(container.spec.name, tail: 10)) ?? []
         let output = logs.isEmpty ? "" : " Its last output:\n" + logs.joined(separator: "\n")
         throw PodmanError(

@@ -6,7 +6,8 @@ import Synchronization
 /// of its whole process group (SIGTERM, then SIGKILL after the grace period).
 ///
 /// The process is started through `/bin/sh -c` with a wrapper that first prints its PID on
-/// stdout (a marker line that is not passed on) and then `exec`s the program. Podman's exec
+/// stdout (a marker line that is not passed on) and then `exec`s the program with its stderr
+/// joined to stdout. Podman's exec
 /// sessions are session leaders, so that PID is also the process group that termination signals.
 final class PodmanExecProcess: RunningProcess, Sendable {
     let lines: AsyncStream<String>
@@ -25,8 +26,9 @@ final class PodmanExecProcess: RunningProcess, Sendable {
     }
 
     static let pidMarker = "\u{1}hearth-pid "
-    /// Prints the marker, then becomes the program (`$0` is the program name for messages only).
-    static let wrapperScript = #"printf '\001hearth-pid %s\n' "$$"; exec "$@""#
+    /// Prints the marker, then becomes the program with stderr joined to stdout, so both arrive
+    /// in the order written, as through the single pipe of `ChildProcess`.
+    static let wrapperScript = #"printf '\001hearth-pid %s\n' "$$"; exec "$@" 2>&1"#
 
     /// The exec command for a program and its arguments.
     static func command(executable: String, arguments: [String]) -> [String] {

@@ -60,7 +60,8 @@ struct PodmanPodPlan: Sendable {
 
         var seen: Set<String> = []
         for service in request.services {
-            guard !service.name.isEmpty, service.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+            let valid = service.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+            guard !service.name.isEmpty, valid else {
                 throw PodmanError("The service name '\(service.name)' cannot be used as a host name.")
             }
             guard seen.insert(service.name).inserted else { throw PodmanError("The service '\(service.name)' is defined twice.") }
@@ -130,13 +131,14 @@ struct PodmanPodPlan: Sendable {
             serviceLabels["hearth.role"] = "service"
             serviceLabels["hearth.service"] = name
             noticePorts(service, owner)
+            let containerName = Self.sanitize(name).isEmpty ? "service" : Self.sanitize(name)
             return Container(
                 description: owner, serviceName: name,
                 spec: PodmanAPI.ContainerSpec(
-                    name: "\(podName)-\(Self.sanitize(name).isEmpty ? "service" : Self.sanitize(name))", pod: podName, image: service.image, entrypoint: try words(service.entrypoint, "entrypoint"),
-                    command: try words(service.command, "command"),
-                    env: service.environment.merging(serviceOptions.environment) { _, option in option }, labels: serviceLabels, mounts: mounts,
-                    volumes: volumes, workDir: serviceOptions.workingDirectory, user: serviceOptions.user,
+                    name: "\(podName)-\(containerName)", pod: podName, image: service.image,
+                    entrypoint: try words(service.entrypoint, "entrypoint"), command: try words(service.command, "command"),
+                    env: service.environment.merging(serviceOptions.environment) { _, option in option }, labels: serviceLabels,
+                    mounts: mounts, volumes: volumes, workDir: serviceOptions.workingDirectory, user: serviceOptions.user,
                     resourceLimits: serviceOptions.resourceLimits, healthConfig: serviceOptions.healthConfig, stopTimeout: 2),
                 request: service, healthInterval: serviceOptions.healthInterval)
         }

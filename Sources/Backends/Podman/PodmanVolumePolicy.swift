@@ -28,6 +28,7 @@ public struct PodmanVolumePolicy: Sendable {
 
     /// One parsed `volumes:` entry.
     public struct Volume: Sendable, Equatable {
+        /// Where the data comes from.
         public enum Source: Sendable, Equatable {
             case anonymous
             case named(String)

@@ -32,7 +32,12 @@ struct RunStepExecutor {
             runner: runner, timeout: timeout, stateKey: step.effectiveID)
         let shell: ShellCommand
         do {
-            shell = try ShellCommand.resolve(shellName, path: command.processEnvironment(for: invocation, state: state)["PATH"])
+            let path = command.processEnvironment(for: invocation, state: state)["PATH"]
+            var found: [String: Bool] = [:]
+            for program in ["bash", "python", "python3"] where Self.needs(program, for: shellName) {
+                found[program] = await environment.hasProgram(program, path: path)
+            }
+            shell = try ShellCommand.resolve(shellName, exists: { found[$0] ?? false })
         } catch {
             return command.fail("\(error)")
         }
@@ -49,6 +54,15 @@ struct RunStepExecutor {
         invocation.executable = shell.executable
         invocation.arguments = shell.arguments(scriptPath: scriptPath)
         return await command.execute(invocation, state: &state)
+    }
+
+    /// Which lookups resolving `shell` needs (none for an explicit bash, sh or custom shell).
+    static func needs(_ program: String, for shell: String?) -> Bool {
+        switch shell?.trimmingCharacters(in: .whitespaces) ?? "" {
+        case "": return program == "bash"
+        case "python": return program == "python" || program == "python3"
+        default: return false
+        }
     }
 
     /// A relative `working-directory` is relative to the workspace.

@@ -26,12 +26,17 @@ public struct ShellCommand: Sendable, Equatable {
         public var description: String { "invalid shell '\(shell)': \(reason)" }
     }
 
-    /// Resolves `shell` (nil: the default) against the step's `PATH`.
+    /// Resolves `shell` (nil: the default) against the step's `PATH` on this machine.
     public static func resolve(_ shell: String?, path: String?) throws(UnknownShell) -> ShellCommand {
+        try resolve(shell, exists: { ExecutableLookup.resolve($0, path: path) != nil })
+    }
+
+    /// Resolves `shell`; `exists` tells whether a program can be found where the step runs.
+    public static func resolve(_ shell: String?, exists: (String) -> Bool) throws(UnknownShell) -> ShellCommand {
         let name = shell?.trimmingCharacters(in: .whitespaces) ?? ""
         switch name {
         case "":
-            if ExecutableLookup.resolve("bash", path: path) != nil {
+            if exists("bash") {
                 return ShellCommand(executable: "bash", argumentTemplate: ["-e", "{0}"], fileExtension: ".sh", family: "bash")
             }
             return ShellCommand(executable: "sh", argumentTemplate: ["-e", "{0}"], fileExtension: ".sh", family: "sh")
@@ -40,7 +45,7 @@ public struct ShellCommand: Sendable, Equatable {
         case "sh":
             return ShellCommand(executable: "sh", argumentTemplate: ["-e", "{0}"], fileExtension: ".sh", family: "sh")
         case "python":
-            let program = ExecutableLookup.resolve("python", path: path) == nil && ExecutableLookup.resolve("python3", path: path) != nil ? "python3" : "python"
+            let program = !exists("python") && exists("python3") ? "python3" : "python"
             return ShellCommand(executable: program, argumentTemplate: ["{0}"], fileExtension: ".py", family: "python")
         case "pwsh", "powershell":
             return ShellCommand(executable: name, argumentTemplate: ["-command", ". '{0}'"], fileExtension: ".ps1", family: "pwsh")

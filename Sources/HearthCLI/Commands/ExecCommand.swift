@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backends
 import Engine
 import Expressions
 import Foundation
@@ -70,6 +71,15 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: .customLong("backend"), help: "Where jobs run: host, podman or kubernetes.")
     var backend: String?
 
+    @Option(name: .customLong("network"), help: "Podman network for job pods (default: podman's; 'ipv6-only' creates an IPv6-only network per job).")
+    var network: String?
+
+    @Option(name: .customLong("container-socket"), help: "Podman (or Docker-compatible) API socket, e.g. unix:///run/podman/podman.sock; without it a 'podman system service' runs for the duration of the command.")
+    var containerSocket: String?
+
+    @Option(name: .customLong("valid-volume"), help: "A volume jobs may mount (container.valid_volumes; glob, repeatable).")
+    var validVolumes: [String] = []
+
     @Option(name: .customLong("parallel"), help: "How many jobs run at once.")
     var parallel: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -102,10 +112,11 @@ struct ExecCommand: AsyncParsableCommand {
             throw ExecError("directory '\(directory)' does not exist")
         }
         let backendName = backend ?? (image == nil ? "host" : "podman")
-        guard backendName == "host" else {
-            throw ExecError("the \(backendName) backend is not available in this version of Hearth; use --backend host")
+        guard backendName == "host" || backendName == "podman" else {
+            throw ExecError("the \(backendName) backend is not available in this version of Hearth; use --backend host or --backend podman")
         }
 
+        let repository = LocalRepository.inspect(root)
         let files: [String]
         do { files = try WorkflowDiscovery.files(at: workflows, in: root) } catch { throw ExecError(error.description) }
         var loaded: [Workflow] = []
@@ -125,7 +136,6 @@ struct ExecCommand: AsyncParsableCommand {
             return 0
         }
 
-        let repository = LocalRepository.inspect(root)
         var secretValues = try loadPairs(secrets, file: secretFile, option: "--secret")
         if secretValues["GITHUB_TOKEN"] == nil, let token = secretValues["FORGEJO_TOKEN"] ?? secretValues["GITEA_TOKEN"] { secretValues["GITHUB_TOKEN"] = token }
         let environmentValues = try loadPairs(environment, file: environmentFile, option: "--env")
@@ -154,9 +164,33 @@ struct ExecCommand: AsyncParsableCommand {
 
         let limit = AsyncSemaphore(permits: parallel)
         let fetcher = makeFetcher()
-        let factory = HostEnvironmentFactory(
-            workspace: root,
-            toolCache: ProcessInfo.processInfo.environment["RUNNER_TOOL_CACHE"] ?? "\(NSHomeDirectory())/.cache/hearth/toolcache")
+        let factory: any EnvironmentFactory
+        var podman: PodmanConnection?
+        if backendName == "podman" {
+            do {
+                podman = try await PodmanConnection.open(host: containerSocket)
+            } catch {
+                throw ExecError("cannot use Podman: \(error)")
+            }
+            var options = PodmanEnvironmentOptions()
+            options.workspaceHostPath = root
+            options.workspacePath = "/workspace/\(repository.repository)"
+            do {
+                options.volumePolicy = try PodmanVolumePolicy(allowing: validVolumes)
+            } catch {
+                throw ExecError("--valid-volume: \(error)")
+            }
+            switch network {
+            case nil: options.network = .podmanDefault
+            case "ipv6-only"?: options.network = .ipv6Only
+            case let name?: options.network = .named(name)
+            }
+            factory = PodmanEnvironmentFactory(client: podman!.client, options: options, defaultImage: image)
+        } else {
+            factory = HostEnvironmentFactory(
+                workspace: root,
+                toolCache: ProcessInfo.processInfo.environment["RUNNER_TOOL_CACHE"] ?? "\(NSHomeDirectory())/.cache/hearth/toolcache")
+        }
         var summaries: [JobSummary] = []
         await withTaskGroup(of: [JobSummary].self) { group in
             for (workflow, event) in selection {
@@ -178,6 +212,7 @@ struct ExecCommand: AsyncParsableCommand {
             for await result in group { summaries += result }
         }
         console?.printSummary()
+        await podman?.close()
 
         if cancellation.isCancelled { return signals.lastSignal == SIGTERM ? 143 : 130 }
         let ranAndFailed = summaries.contains { summary in

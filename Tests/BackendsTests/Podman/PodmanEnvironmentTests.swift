@@ -25,8 +25,9 @@ struct PodmanEnvironmentTests {
 
             let first = try await Support.run(environment, "echo out; echo err >&2; echo \"$GREETING\"; pwd; exit 3", variables: ["GREETING": "hello there"])
             #expect(first.exitCode == 3)
-            #expect(Set(first.lines) == ["out", "err", "hello there", "/workspace/owner/repo"])
-            #expect(first.lines.firstIndex(of: "out")! < first.lines.firstIndex(of: "hello there")!)
+            #expect(first.lines == ["out", "err", "hello there", "/workspace/owner/repo"])
+            let interleaved = try await Support.run(environment, "for i in 1 2 3; do echo o$i; echo e$i >&2; done; printf 'no newline'")
+            #expect(interleaved.lines == ["o1", "e1", "o2", "e2", "o3", "e3", "no newline"])
 
             // The container writes, the host reads; the host writes, the container reads.
             let written = try await Support.run(environment, "mkdir -p sub && echo from-container > sub/a.txt && echo done")
@@ -82,6 +83,14 @@ struct PodmanEnvironmentTests {
             #expect(result.exitCode == 0)
             #expect(result.lines == ["5", "git version"])
             #expect(environment.hostPath(for: "\(environment.workspace)/file") == "\(workspace)/file")
+            // --memory and --cpus reach the cgroup (v2 files, else v1).
+            let limits = try await Support.run(
+                environment,
+                """
+                cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+                { cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; } | cut -d' ' -f1
+                """)
+            #expect(limits.lines == ["134217728", "50000"])
             await environment.teardown()
             #expect(FileManager.default.fileExists(atPath: "\(workspace)/file"))
             #expect(try await Support.objects(client: client, labels: marker) == [])
@@ -102,7 +111,7 @@ struct PodmanEnvironmentTests {
             process.terminate(grace: .seconds(30))
             var rest: [String] = []
             while let line = await iterator.next() { rest.append(line) }
-            // busybox sh may also report (on stderr) its `sleep` child killed by the same signal.
+            // busybox sh may also report its `sleep` child killed by the same signal.
             #expect(rest.contains("got TERM"))
             #expect(rest.allSatisfy { $0 == "got TERM" || $0 == "Terminated" })
             #expect(await process.waitForExit() == 7)
@@ -161,6 +170,19 @@ struct PodmanEnvironmentTests {
             await environment.teardown()
             while await iterator.next() != nil {}
             #expect(await process.waitForExit() != 0)
+            #expect(try await Support.objects(client: client, labels: marker) == [])
+        }
+    }
+
+    @Test("teardown from a cancelled task still removes everything")
+    func teardownWhenCancelled() async throws {
+        try await Support.withPodman { client async throws in
+            let (request, marker) = Support.request("cancelled-teardown")
+            let environment = try await PodmanEnvironment.create(client: client, request: request)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await environment.teardown() }
+                group.cancelAll()
+            }
             #expect(try await Support.objects(client: client, labels: marker) == [])
         }
     }

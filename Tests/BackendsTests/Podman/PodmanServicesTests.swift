@@ -13,7 +13,7 @@ struct PodmanServicesTests {
             name,
             ContainerRequest(
                 image: Support.busybox, ports: ["\(port):\(port)"],
-                options: "--health-cmd 'wget -q -O /dev/null http://127.0.0.1:\(port)/' --health-interval 100ms --health-retries 100",
+                options: "--health-cmd 'wget -q -O /dev/null http://127.0.0.1:\(port)/' --health-interval 100ms --health-retries 600",
                 command: "sh -c '\(serve)'")
         )
     }
@@ -36,12 +36,36 @@ struct PodmanServicesTests {
                 wget -q -O- http://localhost:8082/
                 ip -4 addr show eth0 | grep -c inet
                 ip -6 addr show eth0 scope global | grep -o 'inet6 fd00:[0-9a-f:]*' | cut -c1-10
+                grep '[[:space:]]svc1$' /etc/hosts | tr '\t' ' ' | tr -s ' '
                 """)
-            #expect(result.lines == ["svc1", "svc2", "svc1", "svc2", "0", "inet6 fd00"])
+            #expect(result.lines == ["svc1", "svc2", "svc1", "svc2", "0", "inet6 fd00", "127.0.0.1 svc1", "::1 svc1"])
             let networks = try await client.listNetworks(labels: marker)
             #expect(networks.count == 1)
             await environment.teardown()
             #expect(try await Support.objects(client: client, labels: marker) == [])
+        }
+    }
+
+    @Test("an existing network given by name is joined and kept")
+    func namedNetwork() async throws {
+        try await Support.withPodman { client async throws in
+            let network = "hearth-test-net-\(UUID().uuidString.prefix(8).lowercased())"
+            try await client.createNetwork(PodmanAPI.NetworkSpec(name: network, subnets: ["fd00:dead:beef:\(Int.random(in: 1...0xfff))::/64"], labels: [:]))
+            do {
+                let (request, marker) = Support.request("named-network")
+                var options = PodmanEnvironmentOptions()
+                options.network = .named(network)
+                let environment = try await PodmanEnvironment.create(client: client, request: request, options: options)
+                let result = try await Support.run(environment, "ip -6 addr show eth0 scope global | grep -c 'inet6 fd00:dead:beef:'")
+                #expect(result.lines == ["1"])
+                await environment.teardown()
+                #expect(try await Support.objects(client: client, labels: marker) == [])
+                #expect(try await client.listNetworks(labels: [:]).contains { $0.name == network })
+            } catch {
+                try? await client.removeNetwork(network)
+                throw error
+            }
+            try await client.removeNetwork(network)
         }
     }
 
@@ -89,6 +113,25 @@ struct PodmanServicesTests {
         }
     }
 
+    @Test("cancelling the job while it waits for a service removes what was created")
+    func cancelWhileWaiting() async throws {
+        try await Support.withPodman { client async throws in
+            let service = ContainerRequest(image: Support.busybox, options: "--health-cmd false --health-interval 100ms --health-retries 100000", command: "sleep 300")
+            let (request, marker) = Support.request("cancelled", services: [("db", service)])
+            let creation = Task { try await PodmanEnvironment.create(client: client, request: request) }
+            // Wait (boundedly) until the pod's containers exist, so the cancellation hits the health wait.
+            var attempts = 0
+            while try await client.listContainers(labels: marker.merging(["hearth.role": "job"]) { a, _ in a }).isEmpty && attempts < 2000 {
+                attempts += 1
+                await Task.yield()
+            }
+            #expect(attempts < 2000)
+            creation.cancel()
+            await #expect(throws: (any Error).self) { try await creation.value }
+            #expect(try await Support.objects(client: client, labels: marker) == [])
+        }
+    }
+
     @Test("health waiting is bounded by the timeout")
     func healthTimeout() async throws {
         try await Support.withPodman { client async throws in
@@ -109,7 +152,7 @@ struct PodmanServicesTests {
                 image: Support.busybox, options: "--user 65534 -w /tmp -e EXTRA=1",
                 command: "sh -c 'echo \"$(id -u) $(pwd) $SETTING $EXTRA\" > /tmp/info; mkdir -p /tmp/www; cp /tmp/info /tmp/www/index.html; exec httpd -f -p 8090 -h /tmp/www'")
             service.environment = ["SETTING": "on"]
-            service.options! += " --health-cmd 'wget -q -O /dev/null http://127.0.0.1:8090/' --health-interval 100ms --health-retries 100"
+            service.options! += " --health-cmd 'wget -q -O /dev/null http://127.0.0.1:8090/' --health-interval 100ms --health-retries 600"
             let (request, marker) = Support.request("service-options", services: [("web", service)])
             let environment = try await PodmanEnvironment.create(client: client, request: request)
             let result = try await Support.run(environment, "wget -q -O- http://web:8090/")
