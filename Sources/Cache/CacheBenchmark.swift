@@ -27,7 +27,6 @@ public enum CacheBenchmark {
         let source = root + "/source.bin"
         try await DedicatedThread.run { try writePattern(to: source, bytes: bytes) }
 
-        TRACE("after pattern")
         let copySeconds = try await DedicatedThread.run { () throws -> Double in
             let seconds = try measure { try copy(from: source, to: root + "/copy.bin") }
             try? FileManager.default.removeItem(atPath: root + "/copy.bin")
@@ -43,21 +42,17 @@ public enum CacheBenchmark {
             let base = "/" + server.issueToken(repository: "bench/bench", ref: nil) + "/_apis/artifactcache/"
             let clock = ContinuousClock()
 
-            TRACE("before save")
             let saveStart = clock.now
             try await save(source: source, bytes: bytes, port: port, base: base)
             let saveSeconds = seconds(clock.now - saveStart)
 
-            TRACE("after save")
             let restored = root + "/restored.bin"
             let restoreStart = clock.now
             try await restore(into: restored, bytes: bytes, port: port, base: base)
             let restoreSeconds = seconds(clock.now - restoreStart)
 
-            TRACE("after restore")
             await server.stop()
             try await DedicatedThread.run { try compare(source, restored) }
-            TRACE("after compare")
             return (saveSeconds, restoreSeconds, copySeconds, ProcessMemory.peakResidentBytes())
         } catch {
             await server.stop()
@@ -122,7 +117,7 @@ public enum CacheBenchmark {
             while received < bytes {
                 let got = try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, bytes - received)]))
                 guard got > 0 else { throw BenchmarkError("download ended after \(received) of \(bytes) bytes") }
-                var written = ProcessInfo.processInfo.environment["XB_DISCARD"] != nil ? got : 0
+                var written = 0
                 while written < got {
                     let result = pwrite(output.descriptor, buffer.baseAddress! + written, got - written, off_t(received + written))
                     guard result > 0 else { throw SystemCallError("pwrite", path) }
@@ -231,9 +226,4 @@ public enum CacheBenchmark {
         let description: String
         init(_ description: String) { self.description = description }
     }
-}
-
-func TRACE(_ label: String) {
-    print(label, "hwm", ProcessMemory.peakResidentBytes() >> 10, "rss", ProcessMemory.residentBytes() >> 10)
-    _ = try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
 }

@@ -1,11 +1,16 @@
-import Foundation
 import Hummingbird
-import Glibc
 import NIOCore
 
 extension CacheResponder {
     /// `GET`/`HEAD artifacts/<id>`: streams a committed entry (or one `Range` of it), reading
-    /// ``readChunkBytes`` at a time with the next read under way while the current chunk is sent.
+    /// ``readChunkBytes`` at a time on the thread pool, with the next read under way while the
+    /// current chunk is sent.
+    ///
+    /// At most about three chunks are held per download: the one being sent, the one read ahead,
+    /// and what the channel has not written yet. Waiting for the writer alone is not enough: its
+    /// writability only changes once the event loop has run the queued writes, and an event loop
+    /// slowed by a busy machine would let chunks pile up in its task queue, so after each chunk
+    /// the download also waits for the event loop to catch up.
     func download(_ request: Request, id: Int64, scope: CacheScope, channel: any Channel) async throws -> Response {
         let (entry, file) = try await store.openEntry(id: id, scope: scope)
         var headers = HTTPFields()
@@ -31,12 +36,13 @@ extension CacheResponder {
             return CacheResponse.headersOnly(status, headers: headers, channel: channel)
         }
         let pool = threadPool
-        let allocator = MappedBufferAllocator.allocator
         let chunk = Int64(Self.readChunkBytes)
         return CacheResponse.stream(status, headers: headers, length: Int(length), channel: channel) { writer in
             @Sendable func read(_ offset: Int64) async throws -> ByteBuffer {
                 let count = Int(min(chunk, span.upperBound - offset))
-                let buffer = try await pool.runIfActive { try file.read(count: count, at: offset, allocator: allocator) }
+                let buffer = try await pool.runIfActive {
+                    try file.read(count: count, at: offset, allocator: MappedBufferAllocator.allocator)
+                }
                 guard buffer.readableBytes == count else {
                     throw SystemCallError("pread", file.path + " (shorter than its index entry)", code: 5)
                 }
@@ -47,21 +53,15 @@ extension CacheResponder {
             var current = try await read(offset)
             while true {
                 let following = offset + Int64(current.readableBytes)
-                if following < span.upperBound && ProcessInfo.processInfo.environment["XB_NOAHEAD"] != nil {
-                    try await writer.write(current)
-                    current = try await read(following)
-                    offset = following
-                } else if following < span.upperBound {
-                    async let next = read(following)
-                    try await writer.write(current)
-                    let live = liveBlocks.withLock { $0.live }
-                    if live >= 5 { let text = Array("after write live \(live) writable \(channel.isWritable)\n".utf8); _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
-                    current = try await next
-                    offset = following
-                } else {
+                guard following < span.upperBound else {
                     try await writer.write(current)
                     return
                 }
+                async let next = read(following)
+                try await writer.write(current)
+                try await channel.eventLoop.submit {}.get()
+                current = try await next
+                offset = following
             }
         }
     }

@@ -28,9 +28,9 @@ struct CacheResponder: HTTPResponder {
     let logger: Logger
 
     /// Bytes gathered from the request body before one positioned write.
-    static let writeBatchBytes = Int(ProcessInfo.processInfo.environment["XB_WRITE"] ?? "") ?? (1 << 20)
+    static let writeBatchBytes = 256 << 10
     /// Bytes read from an entry per response body write.
-    static let readChunkBytes = Int(ProcessInfo.processInfo.environment["XB_READ"] ?? "") ?? (1 << 20)
+    static let readChunkBytes = 1 << 20
     /// The largest JSON request body accepted.
     static let maximumJSONBytes = 64 << 10
 

@@ -85,7 +85,7 @@ public final class CacheServer: Sendable {
             state.withLock { $0 = .idle }
             throw StartError.storage("\(configuration.directory): \(error)")
         }
-        let threadPool = NIOThreadPool(numberOfThreads: Int(ProcessInfo.processInfo.environment["XB_POOL"] ?? "") ?? 4)
+        let threadPool = NIOThreadPool(numberOfThreads: 4)
         threadPool.start()
         let responder = CacheResponder(store: store, signer: signer, addresses: address, threadPool: threadPool, logger: logger)
 

@@ -39,7 +39,6 @@ private func mappingBytes(for size: Int) -> Int {
 }
 
 private func mappedAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
-    liveBlocks.withLock { $0.live += 1; $0.peak = max($0.peak, $0.live);  }
     let total = mappingBytes(for: size)
     var base: UnsafeMutableRawPointer?
     if total == standardBlockBytes, let cached = blockCache.withLock({ $0.popLast() }) {
@@ -61,7 +60,6 @@ private func mappedAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
 }
 
 private func mappedDeallocate(_ pointer: UnsafeMutableRawPointer) {
-    liveBlocks.withLock { $0.live -= 1 }
     let base = pointer - headerBytes
     let total = base.load(as: Int.self)
     if total == 0 {
@@ -86,5 +84,3 @@ private func mappedReallocate(_ pointer: UnsafeMutableRawPointer?, _ oldSize: In
     mappedDeallocate(pointer)
     return fresh
 }
-
-let liveBlocks = Mutex<(live: Int, peak: Int)>((0, 0))

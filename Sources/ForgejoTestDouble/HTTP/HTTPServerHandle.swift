@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -8,6 +9,9 @@ import Synchronization
 struct HTTPServerHandle: Sendable {
     let task: Task<Void, any Error>
     let address: BoundAddress
+    /// Stops the server gracefully: the listener closes first, then connections drain. (Cancelling
+    /// the task instead can race a connection being accepted and trip a NIO precondition.)
+    let group: ServiceGroup
 
     /// Binds `host:port` (port 0 = ephemeral) and returns once the server accepts connections.
     static func start(host: String, port: Int, responder: DoubleResponder) async throws -> HTTPServerHandle {
@@ -20,9 +24,10 @@ struct HTTPServerHandle: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(bindHost, port: port), reuseAddress: true),
             onServerRunning: { channel in signal.succeed(channel.localAddress?.port ?? port) },
             logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             do {
-                try await application.run()
+                try await group.run()
                 signal.fail(DoubleError(.server, "the server stopped before it started"))
             } catch {
                 signal.fail(error)
@@ -31,7 +36,7 @@ struct HTTPServerHandle: Sendable {
         }
         do {
             let bound = try await signal.wait()
-            return HTTPServerHandle(task: task, address: BoundAddress(host: host, port: bound))
+            return HTTPServerHandle(task: task, address: BoundAddress(host: host, port: bound), group: group)
         } catch {
             task.cancel()
             throw DoubleError(.server, "cannot listen on \(host):\(port): \(error)")
@@ -40,7 +45,7 @@ struct HTTPServerHandle: Sendable {
 
     /// Stops accepting, closes every connection and waits for the server task to end.
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }
