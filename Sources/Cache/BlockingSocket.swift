@@ -16,9 +16,9 @@ final class BlockingSocket {
     /// Connects to a numeric IPv4 or IPv6 `host`.
     init(host: String, port: Int, timeoutSeconds: Int = 30) throws {
         let isIPv6 = host.contains(":")
-        descriptor = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = socket(isIPv6 ? AF_INET6 : AF_INET, streamSocketType, 0)
         guard descriptor >= 0 else { throw SystemCallError("socket", host) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        var timeout = timeval(tv_sec: .init(timeoutSeconds), tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var result: Int32
@@ -177,6 +177,12 @@ final class BlockingSocket {
         return RawHTTPResponse(status: status, headers: headers, body: [])
     }
 }
+
+#if os(Linux)
+let streamSocketType = Int32(SOCK_STREAM.rawValue)
+#else
+let streamSocketType = SOCK_STREAM
+#endif
 
 private func systemSend(_ socket: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     #if os(Linux)

@@ -62,7 +62,7 @@ public final class CacheServer: Sendable {
         self.configuration = configuration
         var secret = configuration.secret ?? ""
         if secret.isEmpty {
-            secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            secret = (0..<32).map { _ in String(UInt8.random(in: 0...255), radix: 16).leftPadded(to: 2) }.joined()
         }
         signer = CacheTokenSigner(secret: secret)
         address = CacheAddress(configuration: configuration)
@@ -193,5 +193,11 @@ public final class CacheServer: Sendable {
             if case .running(let running) = phase { return running.store }
             return nil
         }
+    }
+}
+
+private extension String {
+    func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: max(0, length - count)) + self
     }
 }

@@ -93,7 +93,7 @@ import Glibc
 
     /// Whether `::1` can be bound here (containers without IPv6 cannot).
     static let hasIPv6Loopback: Bool = {
-        let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET6, streamSocketType, 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = sockaddr_in6()

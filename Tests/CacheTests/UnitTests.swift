@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import Cache
 
@@ -88,6 +89,27 @@ import Testing
         #expect(ContentRange.parseDownload("bytes=0-1,5-6", size: 100) == .whole)
         #expect(ContentRange.parseDownload("bytes=9-2", size: 100) == .whole)
         #expect(ContentRange.parseDownload("lines=1-2", size: 100) == .whole)
+    }
+
+    @Test func mappedBuffersKeepTheirBytesWhenTheyGrow() {
+        let pattern = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        var buffer = MappedBufferAllocator.allocator.buffer(capacity: CacheResponder.readChunkBytes)
+        buffer.writeBytes(pattern)
+        buffer.writeBytes([UInt8](repeating: 9, count: 2 * CacheResponder.readChunkBytes))
+        #expect(buffer.readableBytes == 1000 + 2 * CacheResponder.readChunkBytes)
+        #expect(buffer.getBytes(at: 0, length: 1000) == pattern)
+        #expect(buffer.getBytes(at: buffer.writerIndex - 1, length: 1) == [9])
+        // More standard blocks than the reuse cache keeps, allocated and released together.
+        var many = (0..<(MappedBufferAllocator.maximumCachedBlocks * 2)).map { index -> ByteBuffer in
+            var block = MappedBufferAllocator.allocator.buffer(capacity: CacheResponder.readChunkBytes)
+            block.writeInteger(UInt64(index))
+            return block
+        }
+        #expect(many.enumerated().allSatisfy { $0.element.getInteger(at: 0, as: UInt64.self) == UInt64($0.offset) })
+        many.removeAll()
+        var small = MappedBufferAllocator.allocator.buffer(capacity: 10)
+        small.writeString("hello")
+        #expect(small.readString(length: 5) == "hello")
     }
 
     @Test func queryParametersDecodePercentEscapes() {

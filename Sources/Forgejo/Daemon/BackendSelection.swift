@@ -8,10 +8,13 @@ public struct BackendSelection: Sendable {
     public var labels: [RunnerLabel]
     /// Below it each task gets `task-<id>/<owner>/<repo>` as its workspace.
     public var workdirParent: String
+    /// Podman for `docker://` labels; nil: such labels fail their tasks with a clear message.
+    public var podman: PodmanAccess?
 
-    public init(labels: [RunnerLabel], workdirParent: String) {
+    public init(labels: [RunnerLabel], workdirParent: String, podman: PodmanAccess? = nil) {
         self.labels = labels
         self.workdirParent = workdirParent
+        self.podman = podman
     }
 
     public struct Unavailable: Error, CustomStringConvertible {
@@ -26,7 +29,10 @@ public struct BackendSelection: Sendable {
         case .host:
             return TaskHostFactory(root: "\(workdirParent)/task-\(taskID)")
         case .docker(let image):
-            throw Unavailable(description: "the label '\(label.name)' runs jobs in containers (docker://\(image)); this version of Hearth runs jobs on the host only: register a ':host' label, or wait for the Podman backend")
+            guard let podman else {
+                throw Unavailable(description: "the label '\(label.name)' runs jobs in containers (docker://\(image)), but no container backend is configured")
+            }
+            return TaskPodmanFactory(access: podman, image: image, root: "\(workdirParent)/task-\(taskID)")
         case .lxc:
             throw Unavailable(description: "the label '\(label.name)' asks for LXC, which Hearth does not support")
         }
@@ -63,6 +69,78 @@ final class TaskHostEnvironment: ExecutionEnvironment {
 
     func teardown() async {
         await host.teardown()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+/// The daemon's Podman connection, opened on first use (`container.docker_host`, or a
+/// `podman system service` of its own) and closed when the daemon stops.
+public actor PodmanAccess {
+    private let host: String?
+    public let options: PodmanEnvironmentOptions
+    private var connection: PodmanConnection?
+
+    /// - Parameters:
+    ///   - host: `unix:///path` of a running Podman service; nil starts one.
+    ///   - options: network, allowed volumes and labels for every job pod.
+    public init(host: String?, options: PodmanEnvironmentOptions) {
+        self.host = host
+        self.options = options
+    }
+
+    func client() async throws -> PodmanClient {
+        if let connection { return connection.client }
+        let opened = try await PodmanConnection.open(host: host)
+        connection = opened
+        return opened.client
+    }
+
+    public func close() async {
+        await connection?.close()
+        connection = nil
+    }
+}
+
+/// A job pod per task for `docker://` labels: the label's image unless the job names a `container:`.
+struct TaskPodmanFactory: EnvironmentFactory {
+    let access: PodmanAccess
+    let image: String
+    let root: String
+
+    func makeEnvironment(for job: JobKey, request: JobEnvironmentRequest) async throws -> any ExecutionEnvironment {
+        var request = request
+        if request.container == nil { request.container = ContainerRequest(image: image) }
+        var options = access.options
+        options.workspaceHostPath = "\(root)/workspace"
+        options.hostTemporaryDirectory = root
+        try FileManager.default.createDirectory(atPath: "\(root)/workspace", withIntermediateDirectories: true)
+        let environment = try await PodmanEnvironment.create(client: try await access.client(), request: request, options: options)
+        return TaskPodEnvironment(pod: environment, root: root)
+    }
+}
+
+/// A task's pod that also removes the task's directory when the job ends.
+final class TaskPodEnvironment: ExecutionEnvironment {
+    private let pod: PodmanEnvironment
+    private let root: String
+
+    init(pod: PodmanEnvironment, root: String) {
+        self.pod = pod
+        self.root = root
+    }
+
+    var kind: String { pod.kind }
+    var workspace: String { pod.workspace }
+    var runnerTemp: String { pod.runnerTemp }
+    var toolCache: String { pod.toolCache }
+    var supportsContainers: Bool { pod.supportsContainers }
+    func baseEnvironment() -> [String: String] { pod.baseEnvironment() }
+    func hostPath(for environmentPath: String) -> String { pod.hostPath(for: environmentPath) }
+    func start(_ spec: ProcessSpec) async throws(ProcessLaunchError) -> any RunningProcess { try await pod.start(spec) }
+    func hasProgram(_ program: String, path: String?) async -> Bool { await pod.hasProgram(program, path: path) }
+
+    func teardown() async {
+        await pod.teardown()
         try? FileManager.default.removeItem(atPath: root)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backends
 import Engine
 import Forgejo
 import Foundation
@@ -45,6 +46,25 @@ struct DaemonCommand: AsyncParsableCommand {
             labels = parsed
         }
         let address = registration.address.hasSuffix("/") ? String(registration.address.dropLast()) : registration.address
+        var podman: PodmanAccess?
+        if labels.contains(where: { if case .docker = $0.scheme { return true } else { return false } }) {
+            var options = PodmanEnvironmentOptions()
+            switch settings.container.network {
+            case "", "bridge": options.network = .podmanDefault
+            case "ipv6-only": options.network = .ipv6Only
+            case let name: options.network = .named(name)
+            }
+            do {
+                options.volumePolicy = try PodmanVolumePolicy(allowing: settings.container.validVolumes)
+            } catch {
+                logger.critical("container.valid_volumes: \(error)")
+                throw ExitCode(1)
+            }
+            options.pullPolicy = .missing
+            options.labels = ["hearth.runner": registration.uuid]
+            let dockerHost = settings.container.dockerHost
+            podman = PodmanAccess(host: dockerHost.hasPrefix("unix://") ? dockerHost : nil, options: options)
+        }
         let daemonSettings = DaemonSettings(
             version: HearthVersion.current, address: address, runnerName: registration.name, capacity: settings.runner.capacity,
             fetchInterval: settings.fetchInterval(forInstance: address), fetchTimeout: settings.runner.fetchTimeout,
@@ -55,7 +75,7 @@ struct DaemonCommand: AsyncParsableCommand {
             jobTimeout: settings.runner.timeout, shutdownTimeout: settings.runner.shutdownTimeout,
             workdirParent: settings.host.workdirParent, actionCache: "\(settings.host.workdirParent)/actions",
             environment: settings.runner.envs,
-            backends: BackendSelection(labels: labels, workdirParent: settings.host.workdirParent))
+            backends: BackendSelection(labels: labels, workdirParent: settings.host.workdirParent, podman: podman))
 
         let connection: ConnectClient
         do {
@@ -99,6 +119,7 @@ struct DaemonCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         observability.stop()
+        await podman?.close()
         try? await connection.shutdown()
     }
 

@@ -1,3 +1,4 @@
+import Backends
 import Engine
 import Forgejo
 import ForgejoProtocol
@@ -16,7 +17,8 @@ struct DaemonHarness {
     let workdir: String
 
     static func start(
-        labels: [String] = ["debian:host"], capacity: Int = 2, host: String = "127.0.0.1", shutdownTimeout: Duration = .zero
+        labels: [String] = ["debian:host"], capacity: Int = 2, host: String = "127.0.0.1", shutdownTimeout: Duration = .zero,
+        podman: PodmanAccess? = nil
     ) async throws -> DaemonHarness {
         let double = ForgejoDouble()
         _ = try await double.start(host: host, port: 0)
@@ -31,7 +33,7 @@ struct DaemonHarness {
             fetchInterval: .milliseconds(50), fetchTimeout: .seconds(5),
             reportTiming: ReportTiming(interval: .milliseconds(100), maxRetries: 20, initialDelay: .milliseconds(50), maxDelay: .seconds(1)),
             shutdownTimeout: shutdownTimeout, terminationGrace: .seconds(2), workdirParent: workdir, actionCache: workdir + "/actions",
-            backends: BackendSelection(labels: parsed, workdirParent: workdir))
+            backends: BackendSelection(labels: parsed, workdirParent: workdir, podman: podman))
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
         let readiness = Readiness()
@@ -273,5 +275,29 @@ struct DaemonEndToEndTests {
         #expect(!harness.readiness.state.ready)
         #expect(harness.readiness.state.reason.contains("credentials"))
         await harness.stop()
+    }
+
+    @Test("a docker:// label runs the task's job in a Podman pod of the label's image")
+    func dockerLabel() async throws {
+        if ProcessInfo.processInfo.environment["HEARTH_SKIP_PODMAN_TESTS"] == "1" { return }
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/podman"), "podman is needed: run ../shared/ci/container-setup.sh")
+        let access = PodmanAccess(host: nil, options: PodmanEnvironmentOptions())
+        let harness = try await DaemonHarness.start(labels: ["busy:docker://localhost/busybox:test"], podman: access)
+        try await harness.run {
+            let jobs = try harness.double.queue(workflowYAML: """
+                on: push
+                jobs:
+                  boxed:
+                    runs-on: busy
+                    steps:
+                      - run: test -x /bin/busybox && test ! -e /opt/swift && echo "inside busybox at $GITHUB_WORKSPACE"
+                """)
+            let job = try #require(jobs.first)
+            let snapshot = try await harness.double.waitForJob(job, status: .success, timeout: .seconds(120))
+            let taskID = try #require(snapshot.taskID)
+            let task = try await harness.double.waitForLogFinalized(taskID: taskID)
+            #expect(task.logContents.contains { $0.hasPrefix("inside busybox at ") })
+        }
+        await access.close()
     }
 }
