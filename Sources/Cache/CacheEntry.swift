@@ -20,6 +20,20 @@ struct CacheEntry: Codable, Sendable, Equatable {
 
     var scope: CacheScope { CacheScope(repository: repository, ref: ref) }
 
+    /// `created` in ISO 8601 (UTC, whole seconds), formatted without Foundation's formatters,
+    /// which would pull megabytes of ICU data into memory for one field.
+    var creationTime: String {
+        var time = time_t(created)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
+
     /// Whether this entry is newer than `other` (later commit wins).
     func isNewer(than other: CacheEntry) -> Bool {
         created != other.created ? created > other.created : sequence > other.sequence

@@ -38,12 +38,19 @@ struct CacheResponder: HTTPResponder {
         do {
             return try await route(request, context: context)
         } catch let failure as CacheFailure {
-            if failure.status.code >= 500 { logger.error("cache: \(request.method) \(request.uri.path): \(failure.message)") }
+            if failure.status.code >= 500 { logger.error("cache: \(request.method) \(Self.redacted(request.uri.path)): \(failure.message)") }
             return CacheResponse.failure(failure, channel: context.channel)
         } catch {
-            logger.error("cache: \(request.method) \(request.uri.path): \(error)")
+            logger.error("cache: \(request.method) \(Self.redacted(request.uri.path)): \(error)")
             return CacheResponse.failure(.internalError("internal error"), channel: context.channel)
         }
+    }
+
+    /// `path` with a leading token segment replaced, for logs.
+    static func redacted(_ path: String) -> String {
+        let segments = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true)
+        guard let first = segments.first, first != "_apis" else { return path }
+        return "/<token>" + (segments.count > 1 ? "/" + segments[1] : "")
     }
 
     private func route(_ request: Request, context: Context) async throws -> Response {
@@ -129,7 +136,7 @@ struct CacheResponder: HTTPResponder {
         }
         let hit = LookupResult(
             result: "hit", cacheKey: entry.key, scope: entry.ref ?? "", cacheVersion: entry.version,
-            creationTime: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: entry.created)),
+            creationTime: entry.creationTime,
             archiveLocation: addresses.base(forToken: token) + "_apis/artifactcache/artifacts/\(entry.id)")
         return CacheResponse.json(.ok, hit, channel: channel)
     }

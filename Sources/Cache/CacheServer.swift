@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// The runner's built-in cache for `actions/cache`: an HTTP server speaking the toolkit's
@@ -34,6 +35,7 @@ public final class CacheServer: Sendable {
 
     private struct Running {
         let server: Task<Void, any Error>
+        let group: ServiceGroup
         let maintenance: Task<Void, Never>
         let store: CacheStore
         let threadPool: NIOThreadPool
@@ -82,7 +84,7 @@ public final class CacheServer: Sendable {
         do {
             store = try await CacheStore(configuration: configuration, logger: logger)
         } catch {
-            state.withLock { $0 = .idle }
+            abandonStart()
             throw StartError.storage("\(configuration.directory): \(error)")
         }
         let threadPool = NIOThreadPool(numberOfThreads: 4)
@@ -93,37 +95,54 @@ public final class CacheServer: Sendable {
         var attempts = [bindHost]
         if bindHost == "::" { attempts.append("0.0.0.0") }
         var lastError: any Error = StartError.bind("nothing to bind")
-        for candidate in attempts {
+        var listening: (task: Task<Void, any Error>, group: ServiceGroup, port: Int, host: String)?
+        for candidate in attempts where listening == nil {
             do {
-                let (task, boundPort) = try await listen(responder: responder, host: candidate, port: port)
-                address.setBound(host: candidate, port: boundPort)
-                let maintenance = Task { [configuration] in
-                    let interval = min(configuration.reservationTimeout / 2, .seconds(60))
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: max(interval, .milliseconds(100)))
-                        await store.sweep()
-                    }
-                }
-                state.withLock {
-                    $0 = .running(Running(server: task, maintenance: maintenance, store: store, threadPool: threadPool))
-                }
-                logger.info("cache: listening on \(candidate) port \(boundPort), storing in \(configuration.directory)")
-                return boundPort
+                let (task, group, boundPort) = try await listen(responder: responder, host: candidate, port: port)
+                listening = (task, group, boundPort, candidate)
             } catch {
                 lastError = error
                 logger.debug("cache: cannot listen on \(candidate):\(port): \(error)")
             }
         }
-        await store.close()
-        try? await threadPool.shutdownGracefully()
-        state.withLock { $0 = .idle }
-        throw StartError.bind("cannot listen on \(host):\(port): \(lastError)")
+        guard let listening else {
+            await store.close()
+            try? await threadPool.shutdownGracefully()
+            abandonStart()
+            throw StartError.bind("cannot listen on \(host):\(port): \(lastError)")
+        }
+
+        address.setBound(host: listening.host, port: listening.port)
+        let maintenance = Task { [configuration] in
+            let interval = min(configuration.reservationTimeout / 2, .seconds(60))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: max(interval, .milliseconds(100)))
+                await store.sweep()
+            }
+        }
+        let running = Running(server: listening.task, group: listening.group, maintenance: maintenance, store: store,
+                              threadPool: threadPool)
+        let stillWanted = state.withLock { phase -> Bool in
+            guard case .starting = phase else { return false }
+            phase = .running(running)
+            return true
+        }
+        guard stillWanted else {
+            // stop() was called while starting.
+            await shutDown(running)
+            throw StartError.bind("the server was stopped while starting")
+        }
+        logger.info("cache: listening on \(listening.host) port \(listening.port), storing in \(configuration.directory)")
+        return listening.port
     }
 
-    private func listen(responder: CacheResponder, host: String, port: Int) async throws -> (Task<Void, any Error>, Int) {
+    /// Runs Hummingbird in a service group of its own, so ``stop()`` can shut it down gracefully
+    /// (listener first, then connections); cancelling the task instead can race a connection
+    /// being accepted and trip a NIO precondition.
+    private func listen(responder: CacheResponder, host: String, port: Int) async throws -> (Task<Void, any Error>, ServiceGroup, Int) {
         let signal = BindSignal()
-        // Hummingbird reports the cancellation that stops it as an error; keep its own messages
-        // out unless debugging (failures to bind surface as thrown errors anyway).
+        // Hummingbird's own messages stay out unless debugging (failures to bind surface as
+        // thrown errors anyway).
         var hummingbirdLogger = logger
         hummingbirdLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .critical
         let idle = configuration.idleTimeout.components
@@ -133,9 +152,11 @@ public final class CacheServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "hearth-cache", reuseAddress: true),
             onServerRunning: { channel in signal.succeed(channel.localAddress?.port ?? port) },
             logger: hummingbirdLogger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [application], gracefulShutdownSignals: [], logger: hummingbirdLogger))
         let task = Task {
             do {
-                try await application.run()
+                try await group.run()
                 signal.fail(StartError.bind("the server stopped before it started"))
             } catch {
                 signal.fail(error)
@@ -143,7 +164,7 @@ public final class CacheServer: Sendable {
             }
         }
         do {
-            return (task, try await signal.wait())
+            return (task, group, try await signal.wait())
         } catch {
             task.cancel()
             _ = await task.result
@@ -151,21 +172,39 @@ public final class CacheServer: Sendable {
         }
     }
 
-    /// Stops listening, ends open connections, writes the index and releases the directory.
-    /// The server cannot be started again.
+    /// Stops listening, lets transfers in progress finish (for up to
+    /// ``CacheServerConfiguration/shutdownGracePeriod``), writes the index and releases the
+    /// directory. The server cannot be started again.
     public func stop() async {
         let running: Running? = state.withLock { phase in
             defer { phase = .stopped }
             if case .running(let running) = phase { return running }
             return nil
         }
-        guard let running else { return }
+        if let running { await shutDown(running) }
+    }
+
+    private func shutDown(_ running: Running) async {
         running.maintenance.cancel()
-        running.server.cancel()
-        _ = await running.server.result
+        await running.group.triggerGracefulShutdown()
+        // Transfers in progress get the grace period, then are cut off.
+        let server = running.server
+        let deadline = Task { [grace = configuration.shutdownGracePeriod] in
+            try? await Task.sleep(for: grace)
+            if !Task.isCancelled { server.cancel() }
+        }
+        _ = await server.result
+        deadline.cancel()
         await running.maintenance.value
         await running.store.close()
         try? await running.threadPool.shutdownGracefully()
+    }
+
+    /// Back to idle after a failed start, unless stop() came in between.
+    private func abandonStart() {
+        state.withLock { phase in
+            if case .starting = phase { phase = .idle }
+        }
     }
 
     /// The bound port while running.

@@ -29,12 +29,15 @@ public struct CacheServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Uploads that see no chunk for this long are discarded.
     public var reservationTimeout: Duration
+    /// How long ``CacheServer/stop()`` lets uploads and downloads in progress finish.
+    public var shutdownGracePeriod: Duration
     /// Whether a committed entry is flushed to disk (`fsync`) before it becomes visible, so a
     /// power loss can never expose a half-written entry.
     public var synchronousCommit: Bool
 
     /// Settings with the given storage `directory` and defaults for the rest: a 10 GiB cap, tokens
-    /// valid for 24 h, 30 s idle timeout, 15 min before an abandoned upload is discarded.
+    /// valid for 24 h, 30 s idle timeout, 15 min before an abandoned upload is discarded, 10 s
+    /// for transfers to finish when stopping.
     public init(
         directory: String,
         maximumSize: Int64 = 10 << 30,
@@ -46,6 +49,7 @@ public struct CacheServerConfiguration: Sendable {
         tokenLifetime: Duration = .seconds(24 * 3600),
         idleTimeout: Duration = .seconds(30),
         reservationTimeout: Duration = .seconds(15 * 60),
+        shutdownGracePeriod: Duration = .seconds(10),
         synchronousCommit: Bool = true
     ) {
         self.directory = directory
@@ -58,6 +62,7 @@ public struct CacheServerConfiguration: Sendable {
         self.tokenLifetime = tokenLifetime
         self.idleTimeout = idleTimeout
         self.reservationTimeout = reservationTimeout
+        self.shutdownGracePeriod = shutdownGracePeriod
         self.synchronousCommit = synchronousCommit
     }
 

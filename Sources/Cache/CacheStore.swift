@@ -290,7 +290,7 @@ actor CacheStore {
         while committedBytes > configuration.maximumSize {
             let victims = entries.values.filter { $0.id != kept }
             guard let victim = victims.min(by: { ($0.lastUsed, $0.sequence) < ($1.lastUsed, $1.sequence) }) else { break }
-            logger.info("cache: evicting \(victim.key) (\(victim.size) B, last used \(Date(timeIntervalSince1970: victim.lastUsed)))")
+            logger.info("cache: evicting \(victim.key) (\(victim.size) B, least recently used)")
             drop(victim.id)
         }
     }

@@ -21,7 +21,7 @@ enum MappedBufferAllocator {
         copy: { destination, source, count in destination.copyMemory(from: source, byteCount: count) })
 
     /// How many freed standard blocks are kept mapped for reuse (each ``CacheResponder/readChunkBytes``).
-    static let maximumCachedBlocks = 8
+    static let maximumCachedBlocks = 4
 }
 
 /// Bytes before each buffer recording its mapping's size (0: the block came from malloc).

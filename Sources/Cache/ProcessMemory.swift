@@ -5,9 +5,6 @@ enum ProcessMemory {
     /// The peak resident set size (`VmHWM`), in bytes; 0 where unavailable.
     static func peakResidentBytes() -> Int { field("VmHWM") }
 
-    /// The current resident set size (`VmRSS`), in bytes; 0 where unavailable.
-    static func residentBytes() -> Int { field("VmRSS") }
-
     private static func field(_ name: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {

@@ -7,7 +7,7 @@ public struct HearthCommand: AsyncParsableCommand {
         abstract: "Run Forgejo Actions workflows: locally with `exec`, or for a Forgejo instance.",
         version: HearthVersion.current,
         subcommands: [
-            ExecCommand.self, ValidateCommand.self, RegisterCommand.self, CreateRunnerFileCommand.self, DaemonCommand.self,
+            ExecCommand.self, ValidateCommand.self, RegisterCommand.self, CreateRunnerFileCommand.self, DaemonCommand.self, CacheServerCommand.self,
             GenerateConfigCommand.self, VersionCommand.self,
         ])
 

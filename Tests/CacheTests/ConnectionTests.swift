@@ -43,6 +43,23 @@ import Glibc
         await server.stop()
     }
 
+    @Test func stopCutsOffAStalledDownloadAfterTheGracePeriod() async throws {
+        let server = try await CacheTestServer.start { $0.shutdownGracePeriod = .milliseconds(200) }
+        let token = server.token()
+        let id = try await server.save("big", Data(repeating: 1, count: 16 << 20), token: token, chunk: 512 << 10)
+        // A client that asks for the entry and never reads it.
+        let socket = try await DedicatedThread.run {
+            let socket = try BlockingSocket(host: "127.0.0.1", port: server.port, timeoutSeconds: 20)
+            try socket.send("GET /\(token)/_apis/artifactcache/artifacts/\(id) HTTP/1.1\r\nHost: x\r\n\r\n")
+            return SocketBox(socket)
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        await server.stop()
+        #expect(clock.now - started < .seconds(10))
+        _ = socket
+    }
+
     @Test func theDefaultBindIsDualStack() async throws {
         let server = try await CacheTestServer.start(host: "::")
         let token = server.token()
@@ -103,4 +120,10 @@ import Glibc
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
         } == 0
     }()
+}
+
+/// Keeps a socket open across threads for the length of a test.
+final class SocketBox: @unchecked Sendable {
+    let socket: BlockingSocket
+    init(_ socket: BlockingSocket) { self.socket = socket }
 }

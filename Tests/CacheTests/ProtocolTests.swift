@@ -16,6 +16,9 @@ import Testing
         #expect(found.json["cacheKey"] as? String == "Linux-npm-abc")
         #expect(found.json["cacheVersion"] as? String == "v1")
         #expect(found.json["result"] as? String == "hit")
+        let created = try #require(found.json["creationTime"] as? String)
+        let parsed = try #require(ISO8601DateFormatter().date(from: created))
+        #expect(abs(parsed.timeIntervalSinceNow) < 600)
         let location = try #require(found.json["archiveLocation"] as? String)
         #expect(location == server.server.url(forToken: token) + "_apis/artifactcache/artifacts/\(id)")
 

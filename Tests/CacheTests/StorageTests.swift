@@ -103,6 +103,8 @@ import Testing
         let server = try await CacheTestServer.start()
         await #expect(throws: CacheServer.StartError.self) { try await server.server.start() }
         await server.stop()
+        await #expect(throws: CacheServer.StartError.self) { try await server.server.start() }
+        await server.server.stop()
     }
 
     @Test func chunksInFlightKeepAnUploadAliveAndBlockItsCommit() async throws {

@@ -112,6 +112,11 @@ import Testing
         #expect(small.readString(length: 5) == "hello")
     }
 
+    @Test func logsNeverShowTokens() {
+        #expect(CacheResponder.redacted("/abc.def/_apis/artifactcache/caches/1") == "/<token>/_apis/artifactcache/caches/1")
+        #expect(CacheResponder.redacted("/_apis/artifactcache/cache") == "/_apis/artifactcache/cache")
+    }
+
     @Test func queryParametersDecodePercentEscapes() {
         let query = CacheResponder.queryParameters("keys=Linux-npm-abc%2CLinux-npm-&version=0123&empty")
         #expect(query["keys"] == "Linux-npm-abc,Linux-npm-")

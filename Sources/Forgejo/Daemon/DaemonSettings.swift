@@ -24,6 +24,8 @@ public struct DaemonSettings: Sendable {
     /// `runner.envs` plus `runner.env_file`.
     public var environment: [String: String]
     public var backends: BackendSelection
+    /// `ACTIONS_CACHE_URL` for a task of a repository (`owner/name`); nil: no cache server.
+    public var cacheURL: (@Sendable (_ repository: String) -> String)?
 
     public init(
         version: String, address: String, runnerName: String, capacity: Int = 1, fetchInterval: Duration = .seconds(2),

@@ -117,6 +117,9 @@ struct TaskExecution: Sendable {
         environment["FORGEJO_TOKEN"] = token
         environment["GITEA_ACTIONS_RUNNER_VERSION"] = settings.version
         environment["FORGEJO_ACTIONS_RUNNER_VERSION"] = settings.version
+        if let cacheURL = settings.cacheURL, let repository = text("repository") {
+            environment["ACTIONS_CACHE_URL"] = cacheURL(repository)
+        }
         if let url = text("forgejo_actions_id_token_request_url") ?? text("actions_id_token_request_url") {
             environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = url
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backends
+import Cache
 import Engine
 import Forgejo
 import Foundation
@@ -77,6 +78,26 @@ struct DaemonCommand: AsyncParsableCommand {
             environment: settings.runner.envs,
             backends: BackendSelection(labels: labels, workdirParent: settings.host.workdirParent, podman: podman))
 
+        var daemonSettingsWithCache = daemonSettings
+        var cacheServer: CacheServer?
+        if settings.cache.enabled {
+            let cache = settings.cache
+            let server = CacheServer(configuration: CacheServerConfiguration(
+                directory: cache.dir, advertisedHost: cache.host.isEmpty ? nil : cache.host,
+                externalURL: !cache.actionsCacheURLOverride.isEmpty ? cache.actionsCacheURLOverride : (cache.externalServer.isEmpty ? nil : cache.externalServer),
+                secret: cache.secret.isEmpty ? nil : cache.secret))
+            if cache.externalServer.isEmpty {
+                do {
+                    let port = try await server.start(host: "::", port: Int(cache.port))
+                    logger.info("cache server on [::]:\(port) (\(cache.dir))")
+                    cacheServer = server
+                } catch {
+                    logger.critical("cache: cannot start the cache server: \(error) (set cache.enabled: false to run without it)")
+                    throw ExitCode(1)
+                }
+            }
+            daemonSettingsWithCache.cacheURL = { repository in server.url(forToken: server.issueToken(repository: repository, ref: nil)) }
+        }
         let connection: ConnectClient
         do {
             connection = try ConnectClient(
@@ -109,7 +130,7 @@ struct DaemonCommand: AsyncParsableCommand {
             shutdown.cancel(reason: "shutdown")
         }
         defer { signals.disarm() }
-        let daemon = RunnerDaemon(settings: daemonSettings, client: RunnerClient(connection: connection), metrics: metrics, readiness: readiness, logger: logger)
+        let daemon = RunnerDaemon(settings: daemonSettingsWithCache, client: RunnerClient(connection: connection), metrics: metrics, readiness: readiness, logger: logger)
         do {
             try await daemon.run(shutdown: shutdown)
         } catch {
@@ -120,6 +141,7 @@ struct DaemonCommand: AsyncParsableCommand {
         }
         observability.stop()
         await podman?.close()
+        await cacheServer?.stop()
         try? await connection.shutdown()
     }
 

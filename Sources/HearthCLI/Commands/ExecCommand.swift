@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backends
+import Cache
 import Engine
 import Expressions
 import Foundation
@@ -79,6 +80,15 @@ struct ExecCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("valid-volume"), help: "A volume jobs may mount (container.valid_volumes; glob, repeatable).")
     var validVolumes: [String] = []
+
+    @Flag(name: .customLong("no-cache-server"), help: "Do not start the embedded actions/cache server (ACTIONS_CACHE_URL stays unset).")
+    var noCacheServer = false
+
+    @Option(name: .customLong("cache-server-path"), help: "Where the embedded cache server keeps entries (default: ~/.cache/hearth/cache).")
+    var cacheServerPath: String?
+
+    @Option(name: .customLong("cache-server-addr"), help: "The host jobs use to reach the cache server (default: localhost; host.containers.internal for Podman).")
+    var cacheServerAddress: String?
 
     @Option(name: .customLong("parallel"), help: "How many jobs run at once.")
     var parallel: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
@@ -164,6 +174,20 @@ struct ExecCommand: AsyncParsableCommand {
 
         let limit = AsyncSemaphore(permits: parallel)
         let fetcher = makeFetcher()
+        var cacheServer: CacheServer?
+        var cacheURL: String?
+        if !noCacheServer {
+            let server = CacheServer(configuration: CacheServerConfiguration(
+                directory: cacheServerPath ?? "\(NSHomeDirectory())/.cache/hearth/cache",
+                advertisedHost: cacheServerAddress ?? (backendName == "podman" ? "host.containers.internal" : "localhost")))
+            do {
+                _ = try await server.start(host: "::", port: 0)
+                cacheServer = server
+                cacheURL = server.url(forToken: server.issueToken(repository: repository.repository, ref: nil))
+            } catch {
+                printError("hearth exec: the cache server could not start (\(error)); actions/cache will not find a server")
+            }
+        }
         let factory: any EnvironmentFactory
         var podman: PodmanConnection?
         if backendName == "podman" {
@@ -198,7 +222,8 @@ struct ExecCommand: AsyncParsableCommand {
                 do {
                     context = try runContext(
                         workflow: workflow, event: event, payload: payload, repository: repository, secrets: secretValues,
-                        environment: environmentValues, variables: variableValues, inputs: inputValues, fetcher: fetcher)
+                        environment: environmentValues.merging(cacheURL.map { ["ACTIONS_CACHE_URL": $0] } ?? [:]) { given, _ in given },
+                        variables: variableValues, inputs: inputValues, fetcher: fetcher)
                 } catch {
                     printError("hearth exec: \(error)")
                     summaries.append(JobSummary(jobID: workflow.file, result: .failure, outputs: [:], instances: []))
@@ -213,6 +238,7 @@ struct ExecCommand: AsyncParsableCommand {
         }
         console?.printSummary()
         await podman?.close()
+        await cacheServer?.stop()
 
         if cancellation.isCancelled { return signals.lastSignal == SIGTERM ? 143 : 130 }
         let ranAndFailed = summaries.contains { summary in
