@@ -41,6 +41,7 @@ let package = Package(
         // The actions/cache server (`_apis/artifactcache`), embedded in exec and daemon or standalone.
         .target(name: "Cache", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -24,8 +24,9 @@ public struct DaemonSettings: Sendable {
     /// `runner.envs` plus `runner.env_file`.
     public var environment: [String: String]
     public var backends: BackendSelection
-    /// `ACTIONS_CACHE_URL` for a task of a repository (`owner/name`); nil: no cache server.
-    public var cacheURL: (@Sendable (_ repository: String) -> String)?
+    /// `ACTIONS_CACHE_URL` for a task of a repository (`owner/name`), isolated to `ref` for
+    /// pull-request events; nil: no cache server.
+    public var cacheURL: (@Sendable (_ repository: String, _ ref: String?) -> String)?
 
     public init(
         version: String, address: String, runnerName: String, capacity: Int = 1, fetchInterval: Duration = .seconds(2),

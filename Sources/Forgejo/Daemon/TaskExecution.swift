@@ -118,7 +118,9 @@ struct TaskExecution: Sendable {
         environment["GITEA_ACTIONS_RUNNER_VERSION"] = settings.version
         environment["FORGEJO_ACTIONS_RUNNER_VERSION"] = settings.version
         if let cacheURL = settings.cacheURL, let repository = text("repository") {
-            environment["ACTIONS_CACHE_URL"] = cacheURL(repository)
+            // Pull requests (forks among them) get caches of their own ref only, as in Forgejo.
+            let isolated = (text("event_name") ?? "").hasPrefix("pull_request") ? text("ref") : nil
+            environment["ACTIONS_CACHE_URL"] = cacheURL(repository, isolated)
         }
         if let url = text("forgejo_actions_id_token_request_url") ?? text("actions_id_token_request_url") {
             environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = url

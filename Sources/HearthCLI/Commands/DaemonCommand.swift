@@ -96,7 +96,7 @@ struct DaemonCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
             }
-            daemonSettingsWithCache.cacheURL = { repository in server.url(forToken: server.issueToken(repository: repository, ref: nil)) }
+            daemonSettingsWithCache.cacheURL = { repository, ref in server.url(forToken: server.issueToken(repository: repository, ref: ref)) }
         }
         let connection: ConnectClient
         do {
