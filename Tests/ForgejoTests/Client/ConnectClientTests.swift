@@ -49,7 +49,7 @@ struct ConnectClientTests {
             request.tasksVersion = 42
             request.taskCapacity = 3
             let _: Ping_V1_PingResponse = try await client.call(
-                "runner.v1.RunnerService/FetchTask", request, requestKey: "key-1", timeout: .milliseconds(2500))
+                "runner.v1.RunnerService/FetchTask", request, requestKey: "key-1", timeout: .milliseconds(25000))
             try await client.shutdown()
 
             let seen = try #require(server.requests.first)
@@ -58,7 +58,7 @@ struct ConnectClientTests {
             #expect(seen.header("content-type") == "application/proto")
             #expect(seen.header("connect-protocol-version") == "1")
             #expect(seen.header("accept-encoding") == "gzip")
-            #expect(seen.header("connect-timeout-ms") == "2500")
+            #expect(seen.header("connect-timeout-ms") == "25000")
             #expect(seen.header("x-runner-uuid") == "the-uuid")
             #expect(seen.header("x-runner-token") == "the-token")
             #expect(seen.header("x-runner-request-key") == "key-1")

@@ -62,14 +62,15 @@ struct DoubleRobustnessTests {
             #expect(double.callCount("FetchTask") == 1)
 
             // A client with a short timeout, warmed up so its connection exists before the delayed call.
-            let impatient = DoubleWireRunner(client: DoubleWireClient(baseURL: double.baseURL, timeout: 1),
+            // Generous numbers: a loaded 2-core CI machine can take seconds to serve a plain call.
+            let impatient = DoubleWireRunner(client: DoubleWireClient(baseURL: double.baseURL, timeout: 4),
                                              credentials: runner.credentials)
             _ = try await impatient.declare(labels: ["docker"])
-            double.failNext(1, method: "Declare", with: .delay(.seconds(3)))
+            double.failNext(1, method: "Declare", with: .delay(.seconds(10)))
             await #expect(throws: (any Error).self) { _ = try await impatient.declare(labels: ["late"]) }
             // The server still processes the delayed call after the client gave up.
             let runnerUUID = runner.credentials.uuid
-            let declared = try await double.wait(timeout: .seconds(15), for: "the delayed Declare") { snapshot in
+            let declared = try await double.wait(timeout: .seconds(40), for: "the delayed Declare") { snapshot in
                 snapshot.runners.first { $0.uuid == runnerUUID && $0.labels == ["late"] }
             }
             #expect(declared.declareCount == 2)
