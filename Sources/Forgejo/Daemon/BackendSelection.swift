@@ -99,6 +99,12 @@ public actor PodmanAccess {
         await connection?.close()
         connection = nil
     }
+
+    /// Removes pods, containers, networks and directories a previous run of this runner left
+    /// behind (after a crash): everything labelled `hearth=1` plus this runner's labels.
+    public func sweep() async throws -> PodmanSweep.Report {
+        try await PodmanSweep.removeLeftovers(client: try await client(), labels: options.labels)
+    }
 }
 
 /// A job pod per task for `docker://` labels: the label's image unless the job names a `container:`.

@@ -64,7 +64,17 @@ struct DaemonCommand: AsyncParsableCommand {
             options.pullPolicy = .missing
             options.labels = ["hearth.runner": registration.uuid]
             let dockerHost = settings.container.dockerHost
-            podman = PodmanAccess(host: dockerHost.hasPrefix("unix://") ? dockerHost : nil, options: options)
+            let access = PodmanAccess(host: dockerHost.hasPrefix("unix://") ? dockerHost : nil, options: options)
+            podman = access
+            // Nothing of an earlier run of this runner survives a crash: no task of it is running now.
+            do {
+                let report = try await access.sweep()
+                if !report.isEmpty {
+                    logger.info("removed leftovers of an earlier run: \(report.pods.count) pod(s), \(report.containers.count) container(s), \(report.networks.count) network(s)")
+                }
+            } catch {
+                logger.warning("cannot sweep leftover pods: \(error)")
+            }
         }
         let daemonSettings = DaemonSettings(
             version: HearthVersion.current, address: address, runnerName: registration.name, capacity: settings.runner.capacity,
