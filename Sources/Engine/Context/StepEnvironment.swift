@@ -16,7 +16,7 @@ public enum StepEnvironment {
     ]
 
     public static func build(
-        base: [String: String], github: ObjectValue, runner: ObjectValue, job: [String: String],
+        base: [String: String], github: ObjectValue, runner: ObjectValue,
         step: [String: String], pathPrepends: [String], fileCommands: [String: String]
     ) -> [String: String] {
         var environment = base
@@ -37,7 +37,6 @@ public enum StepEnvironment {
         environment.removeValue(forKey: "RUNNER_DEBUG")
         if runner["debug"]?.coercedString == "1" { environment["RUNNER_DEBUG"] = "1" }
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
-        for (key, value) in job { environment[key] = value }
         for (key, value) in step { environment[key] = value }
         if !pathPrepends.isEmpty {
             let current = environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -35,7 +35,7 @@ struct CommandStep {
     /// The environment the process will get, for callers that must look something up in it first.
     func processEnvironment(for invocation: Invocation, state: JobState) -> [String: String] {
         StepEnvironment.build(
-            base: environment.baseEnvironment(), github: invocation.github, runner: invocation.runner, job: [:],
+            base: environment.baseEnvironment(), github: invocation.github, runner: invocation.runner,
             step: invocation.stepEnvironment, pathPrepends: state.pathPrepends, fileCommands: files.environmentPaths)
     }
 

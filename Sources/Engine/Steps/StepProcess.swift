@@ -19,7 +19,7 @@ struct StepProcess {
         _ spec: ProcessSpec, timeout: Duration?, handler: inout StepOutputHandler, emit: (LogLine) -> Void
     ) async throws(ProcessLaunchError) -> Ending {
         let process = try await environment.start(spec)
-        let timedOut = Flag()
+        let timedOut = OnceFlag()
         // A step that starts after the job was cancelled (an always() step) is not stopped by that
         // same cancellation; a second Ctrl-C ends everything through `ChildProcess.killAll()`.
         let token = cancellation.isCancelled ? nil : cancellation.onCancel { [grace] _ in process.terminate(grace: grace) }
@@ -46,8 +46,9 @@ struct StepProcess {
 }
 
 /// A one-way boolean shared between tasks.
-final class Flag: Sendable {
+public final class OnceFlag: Sendable {
     private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
+    public init() {}
+    public func set() { value.store(true, ordering: .relaxed) }
+    public var isSet: Bool { value.load(ordering: .relaxed) }
 }

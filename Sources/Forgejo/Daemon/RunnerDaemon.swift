@@ -200,18 +200,11 @@ final class ResumeOnce: Sendable {
     }
 }
 
-/// A one-way boolean.
-final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
-}
-
 extension CancellationSignal {
     /// Sleeps for `duration` or until cancelled; true when cancelled.
     func sleep(for duration: Duration) async -> Bool {
         if isCancelled { return true }
-        let woken = Flag()
+        let woken = OnceFlag()
         let sleeper = Task { try? await Task.sleep(for: duration) }
         let token = onCancel { _ in
             woken.set()
