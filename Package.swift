@@ -76,9 +76,43 @@ let package = Package(
         .executableTarget(name: "hearth-forgejo-double", dependencies: [
             "ForgejoTestDouble", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // A small Kubernetes client: kubeconfig and in-cluster config, TLS, REST with retries, list+watch.
+        .target(name: "Kube", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: strict),
+        // A Kubernetes API server double for the subset Hearth uses (tests, `hearth-kube-double`).
+        .target(name: "KubeTestDouble", dependencies: [
+            "Kube",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "hearth-kube-double", dependencies: [
+            "KubeTestDouble", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        // A job's environment request + a label's pod template → the Pod (and Secret) Hearth creates.
+        .target(name: "KubePod", dependencies: ["Kube", "Backends", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        // The Kubernetes executor: the controller (tasks → pods, agent channel, adoption, sweep) and
+        // the in-pod agent that runs the steps through the job container's shell shim.
+        .target(name: "KubeRunner", dependencies: [
+            "Kube", "KubePod", "Engine", "Backends", "Workflow", "Expressions", "Forgejo", "ForgejoProtocol",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         // The command line (`exec`, `validate`, `version`), as a library so tests can drive it.
         .target(name: "HearthCLI", dependencies: [
-            "Engine", "Workflow", "Expressions", "Backends", "Forgejo", "Cache",
+            "Engine", "Workflow", "Expressions", "Backends", "Forgejo", "Cache", "Kube", "KubePod", "KubeRunner",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -96,6 +130,12 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: strict),
         .testTarget(name: "CacheTests", dependencies: ["Cache"], swiftSettings: strict),
+        .testTarget(name: "KubeTests", dependencies: ["Kube", "KubeTestDouble", "HearthTestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubePodTests", dependencies: ["KubePod", "Kube", "Backends", "HearthTestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeRunnerTests", dependencies: [
+            "KubeRunner", "KubePod", "Kube", "KubeTestDouble", "Forgejo", "ForgejoTestDouble", "ForgejoProtocol", "Engine", "Workflow",
+            "Backends", "HearthTestSupport",
+        ], swiftSettings: strict),
         .testTarget(name: "HearthCLITests", dependencies: ["HearthCLI", "HearthTestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,2 @@
+import KubeTestDouble
+print("hearth-kube-double: not built yet")
