@@ -27,6 +27,8 @@ public struct DaemonSettings: Sendable {
     /// `ACTIONS_CACHE_URL` for a task of a repository (`owner/name`), isolated to `ref` for
     /// pull-request events; nil: no cache server.
     public var cacheURL: (@Sendable (_ repository: String, _ ref: String?) -> String)?
+    /// Runs every task instead of the local backends (the Kubernetes controller); nil: run here.
+    public var executor: (any TaskExecutor)?
 
     public init(
         version: String, address: String, runnerName: String, capacity: Int = 1, fetchInterval: Duration = .seconds(2),

@@ -41,10 +41,16 @@ public final class RunnerDaemon: Sendable {
                 let signal = CancellationSignal()
                 running.add(task.id, signal)
                 group.addTask {
-                    await TaskExecution(
-                        task: task, settings: self.settings, client: self.client, metrics: self.metrics, logger: self.logger,
-                        cancellation: signal
-                    ).run()
+                    if let executor = self.settings.executor {
+                        self.metrics.taskStarted(taskID: task.id)
+                        let result = await executor.execute(task: task, client: self.client, cancellation: signal)
+                        self.metrics.taskFinished(taskID: task.id, result: result.rawValue)
+                    } else {
+                        await TaskExecution(
+                            task: task, settings: self.settings, client: self.client, metrics: self.metrics, logger: self.logger,
+                            cancellation: signal
+                        ).run()
+                    }
                     self.running.remove(task.id)
                 }
             }

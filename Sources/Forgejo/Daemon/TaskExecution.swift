@@ -6,6 +6,28 @@ import ForgejoProtocol
 import Logging
 import Workflow
 
+/// Where a task's progress goes: the Forgejo reporter in the daemon, or the channel to the
+/// controller inside a Kubernetes job pod.
+public protocol TaskProgress: EventSink {
+    /// A message from the runner itself (set-up, errors) outside any step.
+    func note(_ text: String)
+    /// The job ended (`result` when no step decided it, `message` as a last row).
+    func finish(result: Conclusion, message: String?) async
+}
+
+extension TaskReporter: TaskProgress {
+    public func finish(result: Conclusion, message: String?) async {
+        await close(result: result, message: message)
+    }
+}
+
+/// Runs extra work beside the daemon's own: a backend that takes tasks over entirely (the
+/// Kubernetes controller runs each task in a pod of its own).
+public protocol TaskExecutor: Sendable {
+    /// Runs `task` to its end, reporting through `client`; never throws. Returns the task's result.
+    func execute(task: Runner_V1_Task, client: any TaskReportingClient, cancellation: CancellationSignal) async -> Conclusion
+}
+
 /// Runs one Forgejo task: the task's job on the backend its label names, reported to Forgejo as
 /// it goes. The job source is the task; everything between it and the reporter is the same engine
 /// `hearth exec` uses.
@@ -22,76 +44,98 @@ struct TaskExecution: Sendable {
     /// the task's result and a line in its log.
     func run() async {
         metrics?.taskStarted(taskID: task.id)
-        let stepCount: Int
-        let parsed: (Workflow, Job)?
-        var problem: String?
-        do {
-            parsed = try TaskPayload.workflow(of: task)
-            stepCount = parsed?.1.steps.count ?? 0
-        } catch {
-            parsed = nil
-            stepCount = 0
-            problem = "\(error)"
-        }
+        let job = TaskJob(task: task, settings: settings, logger: logger, cancellation: cancellation)
         let reporter = TaskReporter(
-            taskID: task.id, stepCount: stepCount, client: client, timing: settings.reportTiming, cancellation: cancellation,
-            stepDebug: task.secrets["ACTIONS_STEP_DEBUG"]?.lowercased() == "true", logger: logger, metrics: metrics)
+            taskID: task.id, stepCount: job.stepCount, client: client, timing: settings.reportTiming, cancellation: cancellation,
+            stepDebug: job.stepDebug, logger: logger, metrics: metrics)
         let reporting = Task { await reporter.run() }
         defer { reporting.cancel() }
-        reporter.note("hearth \(settings.version) received task \(task.id) of job \(task.context.fields["job"].map { TaskPayload.value($0).coercedString } ?? "?")")
-
-        guard let (workflow, job) = parsed, problem == nil else {
-            await finish(reporter, .failure, message: problem ?? "the task cannot be read")
-            return
+        let backends = settings.backends
+        let taskID = task.id
+        await job.run(progress: reporter, workspace: "\(settings.workdirParent)/task-\(task.id)/workspace") { job in
+            try backends.factory(for: job.runsOn?.labels ?? [], taskID: taskID)
         }
+        metrics?.taskFinished(taskID: task.id, result: TaskLog.resultName(reporter.result))
+        logger.info("task \(task.id) finished: \(TaskLog.resultName(reporter.result))")
+    }
+}
 
+/// A task's job, read from its payload and ready to run wherever its environment factory puts
+/// it: the daemon's own machine, or the agent inside a Kubernetes job pod.
+public struct TaskJob: Sendable {
+    public let task: Runner_V1_Task
+    public let settings: DaemonSettings
+    public let logger: Logger
+    public let cancellation: CancellationSignal
+    private let parsed: Result<(Workflow, Job), TaskPayload.Invalid>
+
+    public init(task: Runner_V1_Task, settings: DaemonSettings, logger: Logger, cancellation: CancellationSignal) {
+        self.task = task
+        self.settings = settings
+        self.logger = logger
+        self.cancellation = cancellation
+        do {
+            parsed = .success(try TaskPayload.workflow(of: task))
+        } catch let error as TaskPayload.Invalid {
+            parsed = .failure(error)
+        } catch {
+            parsed = .failure(TaskPayload.Invalid(description: "\(error)"))
+        }
+    }
+
+    /// The job's steps as Forgejo counts them (0 when the payload cannot be read).
+    public var stepCount: Int { (try? parsed.get().1.steps.count) ?? 0 }
+    public var stepDebug: Bool { task.secrets["ACTIONS_STEP_DEBUG"]?.lowercased() == "true" }
+    /// The workflow and its one job, or why the payload cannot be read.
+    public var workflowJob: Result<(Workflow, Job), TaskPayload.Invalid> { parsed }
+    /// The job's display name from the task's context.
+    public var jobName: String { task.context.fields["job"].map { TaskPayload.value($0).coercedString } ?? "?" }
+
+    /// Runs the job to its end and finishes `progress`. Never throws.
+    public func run(
+        progress: any TaskProgress, workspace: String, environments: @Sendable (Job) throws -> any EnvironmentFactory
+    ) async {
+        progress.note("hearth \(settings.version) received task \(task.id) of job \(jobName)")
+        let workflow: Workflow
+        let job: Job
+        switch parsed {
+        case .failure(let problem):
+            await progress.finish(result: .failure, message: problem.description)
+            return
+        case .success(let pair):
+            (workflow, job) = pair
+        }
         let context: RunContext
+        let factory: any EnvironmentFactory
         do {
-            context = try runContext(workspace: workspace(for: job))
+            context = try runContext(workspace: workspace)
+            factory = try environments(job)
         } catch {
-            await finish(reporter, .failure, message: "\(error)")
-            return
-        }
-
-        let environments: any EnvironmentFactory
-        do {
-            environments = try settings.backends.factory(for: job.runsOn?.labels ?? [], taskID: task.id)
-        } catch {
-            await finish(reporter, .failure, message: "\(error)")
+            await progress.finish(result: .failure, message: "\(error)")
             return
         }
 
         // runner.timeout: the job is cancelled like by a user, and the task ends CANCELLED.
-        let timedOut = Task {
+        let cancellation = self.cancellation
+        let timedOut = Task { [settings] in
             do {
                 try await Task.sleep(for: settings.jobTimeout)
-                reporter.note("The runner cancelled the job because it exceeds the maximum run time")
+                progress.note("The runner cancelled the job because it exceeds the maximum run time")
                 cancellation.cancel(reason: "The runner cancelled the job because it exceeds the maximum run time")
             } catch {}
         }
         defer { timedOut.cancel() }
 
         let runner = WorkflowRunner(
-            workflow: workflow, run: context, environments: environments, sink: reporter, cancellation: cancellation,
+            workflow: workflow, run: context, environments: factory, sink: progress, cancellation: cancellation,
             limit: AsyncSemaphore(permits: 1), selectedJobs: [job.id], completedJobs: TaskPayload.needs(of: task))
         let summaries = await runner.execute()
         let result = summaries.first { $0.jobID == job.id }?.result ?? .failure
-        await finish(reporter, cancellation.isCancelled && result != .success ? .cancelled : result, message: nil)
-    }
-
-    private func finish(_ reporter: TaskReporter, _ result: Conclusion, message: String?) async {
-        await reporter.close(result: result, message: message)
-        metrics?.taskFinished(taskID: task.id, result: TaskLog.resultName(reporter.result))
-        logger.info("task \(task.id) finished: \(TaskLog.resultName(reporter.result))")
-    }
-
-    /// `<host.workdir_parent>/task-<id>/workspace`, fresh for each task (the host backend's choice).
-    private func workspace(for job: Job) -> String {
-        "\(settings.workdirParent)/task-\(task.id)/workspace"
+        await progress.finish(result: cancellation.isCancelled && result != .success ? .cancelled : result, message: nil)
     }
 
     /// The run's inputs, as forgejo-runner derives them from the task (§5.1, §5.2).
-    func runContext(workspace: String) throws -> RunContext {
+    public func runContext(workspace: String) throws -> RunContext {
         var github = TaskPayload.object(task.context)
         func text(_ key: String) -> String? {
             guard let value = github[key]?.stringValue, !value.isEmpty else { return nil }

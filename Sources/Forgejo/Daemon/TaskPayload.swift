@@ -8,9 +8,9 @@ import Yams
 
 /// Reads what a Forgejo task carries: the single-job workflow, its `github` context, and the
 /// results of the jobs it needs (§3.5 of the protocol notes).
-enum TaskPayload {
-    struct Invalid: Error, CustomStringConvertible {
-        var description: String
+public enum TaskPayload {
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// The workflow of the payload and its one job. Each job named in `needs` is added as a
@@ -60,7 +60,7 @@ enum TaskPayload {
     }
 
     /// The needs of the task as finished jobs for the engine.
-    static func needs(of task: Runner_V1_Task) -> [JobSummary] {
+    public static func needs(of task: Runner_V1_Task) -> [JobSummary] {
         task.needs.keys.sorted().map { id in
             let need = task.needs[id]!
             return JobSummary(jobID: id, result: conclusion(need.result), outputs: need.outputs, instances: [])

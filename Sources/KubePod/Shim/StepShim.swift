@@ -15,7 +15,7 @@ public enum StepShim {
 
     /// The script, run as `/bin/sh -c SCRIPT`.
     public static let script = #"""
-    H=/__w/_hearth
+    H=${HEARTH_SHIM_DIR:-/__w/_hearth}
     mkdir -p "$H/p" || exit 70
     [ -p "$H/ctl" ] || mkfifo "$H/ctl" 2>/dev/null || [ -p "$H/ctl" ] || exit 71
     [ -p "$H/evt" ] || mkfifo "$H/evt" 2>/dev/null || [ -p "$H/evt" ] || exit 71

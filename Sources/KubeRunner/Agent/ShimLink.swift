@@ -1,0 +1,169 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent's end of the step shim's two FIFOs: commands down `ctl`, reports up `evt`
+/// (see `StepShim`). One reader thread turns `evt` lines into resumed waiters.
+public final class ShimLink: Sendable {
+    public let directory: String
+    private let control: Int32
+    private let events: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var ready: (pid: Int, uid: Int)?
+        var readyWaiters: [@Sendable () -> Void] = []
+        var started: [Int: Int] = [:]
+        var startWaiters: [Int: CheckedContinuation<Int, Never>] = [:]
+        var exits: [Int: Int32] = [:]
+        var exitWaiters: [Int: [CheckedContinuation<Int32, Never>]] = [:]
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Creates the FIFOs if the shim has not yet and opens both ends (read-write, so neither side
+    /// ever sees end-of-file while the other restarts its open).
+    public init(directory: String) throws(Failure) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: "\(directory)/p", withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "cannot create \(directory)/p: \(error)")
+        }
+        for name in ["ctl", "evt"] {
+            let path = "\(directory)/\(name)"
+            if mkfifo(path, 0o666) != 0 && errno != EEXIST {
+                throw Failure(description: "cannot create the FIFO \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        control = open("\(directory)/ctl", O_RDWR | O_CLOEXEC)
+        events = open("\(directory)/evt", O_RDWR | O_CLOEXEC)
+        guard control >= 0, events >= 0 else {
+            throw Failure(description: "cannot open the shim FIFOs in \(directory): \(String(cString: strerror(errno)))")
+        }
+        let events = self.events
+        let thread = Thread { [weak self] in
+            var pending = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(events, $0.baseAddress, 4096) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0, let self else { return }
+                pending.append(contentsOf: buffer[0..<count])
+                while let newline = pending.firstIndex(of: 10) {
+                    let line = String(decoding: pending[..<newline], as: UTF8.self)
+                    pending.removeSubrange(...newline)
+                    self.handle(line)
+                }
+            }
+        }
+        thread.name = "hearth-shim-events"
+        thread.start()
+    }
+
+    /// Waits until the shim has started and said `ready` (it then has written the container's
+    /// environment). Returns false when `timeout` passes first.
+    public func waitUntilReady(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            let now = state.withLock { state -> Bool in
+                if state.ready != nil { return true }
+                state.readyWaiters.append { once.resume(true) }
+                return false
+            }
+            if now {
+                once.resume(true)
+                return
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                once.resume(false)
+            }
+        }
+    }
+
+    /// The uid steps run as in the job container (from the shim's `ready` line).
+    public var jobUserID: Int? { state.withLock { $0.ready?.uid } }
+
+    /// Sends one command line (`run 3`, `kill 3 TERM`, `exit`). Lines are far below PIPE_BUF, so
+    /// each arrives whole.
+    public func send(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(control, $0.baseAddress, $0.count) }
+    }
+
+    /// Waits for `started N PID`.
+    func waitForStart(_ number: Int) async -> Int {
+        await withCheckedContinuation { continuation in
+            let pid = state.withLock { state -> Int? in
+                if let pid = state.started[number] { return pid }
+                state.startWaiters[number] = continuation
+                return nil
+            }
+            if let pid { continuation.resume(returning: pid) }
+        }
+    }
+
+    /// Waits for `exited N CODE`.
+    func waitForExit(_ number: Int) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let code = state.withLock { state -> Int32? in
+                if let code = state.exits[number] { return code }
+                state.exitWaiters[number, default: []].append(continuation)
+                return nil
+            }
+            if let code { continuation.resume(returning: code) }
+        }
+    }
+
+    private func handle(_ line: String) {
+        let fields = line.split(separator: " ").map(String.init)
+        guard let verb = fields.first else { return }
+        switch verb {
+        case "ready":
+            let waiters = state.withLock { state -> [@Sendable () -> Void] in
+                state.ready = (Int(fields.count > 1 ? fields[1] : "") ?? 0, Int(fields.count > 2 ? fields[2] : "") ?? -1)
+                defer { state.readyWaiters = [] }
+                return state.readyWaiters
+            }
+            for waiter in waiters { waiter() }
+        case "started" where fields.count >= 3:
+            guard let number = Int(fields[1]), let pid = Int(fields[2]) else { return }
+            let waiter = state.withLock { state -> CheckedContinuation<Int, Never>? in
+                state.started[number] = pid
+                return state.startWaiters.removeValue(forKey: number)
+            }
+            waiter?.resume(returning: pid)
+        case "exited" where fields.count >= 3:
+            guard let number = Int(fields[1]), let code = Int32(fields[2]) else { return }
+            let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
+                state.exits[number] = code
+                return state.exitWaiters.removeValue(forKey: number) ?? []
+            }
+            for waiter in waiters { waiter.resume(returning: code) }
+        default:
+            break
+        }
+    }
+}
+
+/// A continuation resumed by whichever of several parties comes first.
+final class ResumeOnce<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: Value) {
+        continuation.withLock { stored in
+            stored?.resume(returning: value)
+            stored = nil
+        }
+    }
+}
