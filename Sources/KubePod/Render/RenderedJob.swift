@@ -4,9 +4,10 @@ import Kube
 /// The Kubernetes objects of one job: the Pod, the values of its Secret and, when the job's
 /// containers have `credentials:`, an image pull Secret.
 ///
-/// The controller creates the pull Secret (if any) and the Pod, then the token Secret with
-/// ``secret(ownedBy:)`` once the Pod's uid is known; the kubelet waits for the Secret before it
-/// starts the containers. Both Secrets are owned by the Pod, so deleting the Pod removes them.
+/// The controller creates the Pod first, then (with the Pod's uid) the pull Secret from
+/// ``pullSecret(ownedBy:)`` and the token Secret from ``secret(ownedBy:)``. The kubelet mounts
+/// the token Secret before it pulls images or starts containers, so both exist in time, and both
+/// are owned by the Pod: deleting the Pod removes them.
 public struct RenderedJob: Sendable {
     /// The Pod.
     public var pod: JSONValue
