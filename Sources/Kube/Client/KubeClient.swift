@@ -58,9 +58,13 @@ public final class KubeClient: Sendable {
     }
 
     /// GET a collection, in one namespace or (namespace nil) in all of them.
-    public func list(_ resource: KubeResource, namespace: String?, labelSelector: String? = nil) async throws -> KubeList {
+    /// With `resourceVersion`, the server answers from at least that version, or 410 Gone when it
+    /// no longer has it.
+    public func list(_ resource: KubeResource, namespace: String?, labelSelector: String? = nil,
+                     resourceVersion: String? = nil) async throws -> KubeList {
         var query: [(String, String)] = []
         if let labelSelector, !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
+        if let resourceVersion, !resourceVersion.isEmpty { query.append(("resourceVersion", resourceVersion)) }
         let list = try await send(.list, .GET, resource.path(namespace: resource.namespaced ? namespace : nil, name: nil), query: query)
         return KubeList(items: list["items"]?.arrayValue ?? [],
                         resourceVersion: list[path: "metadata", "resourceVersion"]?.stringValue ?? "")

@@ -53,11 +53,12 @@ public struct KubeConfiguration: Sendable, Hashable {
     public static func automatic(
         kubeconfig: String?,
         context: String?,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        inClusterRoot: String = serviceAccountDirectory
     ) throws -> KubeConfiguration {
         let namesKubeconfig = kubeconfig != nil || !(environment["KUBECONFIG"] ?? "").isEmpty
         if !namesKubeconfig, context == nil, let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty {
-            return try inCluster(environment: environment)
+            return try inCluster(environment: environment, root: inClusterRoot)
         }
         return try self.kubeconfig(path: kubeconfig, context: context, environment: environment)
     }
