@@ -64,7 +64,8 @@ struct ClientRetryTests {
         let double = try await KubeDouble.start()
         let url = double.url
         await double.stop()
-        let client = try KubeClient(configuration: KubeConfiguration(server: url), retry: fastRetry, logger: .init(label: "t"))
+        let client = try KubeClient(configuration: KubeConfiguration(server: url), retry: fastRetry, connectTimeout: .milliseconds(300),
+                                    logger: .init(label: "t"))
         do {
             _ = try await client.list(.pods, namespace: "default")
             Issue.record("listing from a closed port succeeded")

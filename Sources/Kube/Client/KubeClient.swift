@@ -19,8 +19,10 @@ public final class KubeClient: Sendable {
     let counters = Mutex(KubeClientStatistics())
 
     /// Makes a client; fails when the configuration's certificates or key cannot be loaded.
+    /// `connectTimeout` bounds each try to reach the server (AsyncHTTPClient keeps re-dialling a
+    /// refused connection until then), `requestTimeout` the wait for a response to start.
     public init(configuration: KubeConfiguration, retry: KubeRetryPolicy = .standard,
-                requestTimeout: Duration = .seconds(60), logger: Logger) throws {
+                requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), logger: Logger) throws {
         self.configuration = configuration
         self.retry = retry
         self.requestTimeout = requestTimeout
@@ -29,7 +31,7 @@ public final class KubeClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration(
             tlsConfiguration: try KubeTLS.configuration(for: configuration),
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)))
+            timeout: .init(connect: TimeAmount(connectTimeout)))
         httpConfiguration.connectionPool.idleTimeout = .seconds(60)
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
     }
