@@ -135,6 +135,9 @@ let package = Package(
         .testTarget(name: "KubeRunnerTests", dependencies: [
             "KubeRunner", "KubePod", "Kube", "KubeTestDouble", "Forgejo", "ForgejoTestDouble", "ForgejoProtocol", "Engine", "Workflow",
             "Backends", "HearthTestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "HearthCLITests", dependencies: ["HearthCLI", "HearthTestSupport"], swiftSettings: strict),
     ]

@@ -8,21 +8,27 @@ import KubePod
 struct ShimHarness {
     let root: String
     let shim: any RunningProcess
-    let link: ShimLink
+    /// The agent's link, when the test plays the agent itself (a second reader would steal the
+    /// shim's reports from the real agent).
+    let link: ShimLink!
 
-    static func start(extraEnvironment: [String: String] = [:]) async throws -> ShimHarness {
+    static func start(extraEnvironment: [String: String] = [:], link makeLink: Bool = true) async throws -> ShimHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-shim-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: "\(root)/_hearth", withIntermediateDirectories: true)
         let host = try HostEnvironment(workspace: root, runnerTemp: "\(root)/_host_temp", toolCache: nil)
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HEARTH_SHIM_DIR": "\(root)/_hearth"]
         environment.merge(extraEnvironment) { _, new in new }
         let shim = try await host.start(ProcessSpec(executable: "/bin/sh", arguments: ["-c", StepShim.script], environment: environment, workingDirectory: root))
-        let link = try ShimLink(directory: "\(root)/_hearth")
+        let link = makeLink ? try ShimLink(directory: "\(root)/_hearth") : nil
         return ShimHarness(root: root, shim: shim, link: link)
     }
 
     func stop() async {
-        link.send("exit")
+        if let link {
+            link.send("exit")
+        } else {
+            _ = try? ShimLink(directory: "\(root)/_hearth").send("exit")
+        }
         _ = await shim.waitForExit()
         try? FileManager.default.removeItem(atPath: root)
     }

@@ -15,6 +15,9 @@ public protocol ExecutionEnvironment: Sendable {
     var toolCache: String { get }
     /// Whether a `docker://` step or Docker action can run here.
     var supportsContainers: Bool { get }
+    /// Whether steps run inside the job's container and its services run beside them (Podman,
+    /// Kubernetes); false where `container:` and `services:` are ignored (the host).
+    var runsJobContainers: Bool { get }
 
     /// Variables every process starts with before the engine adds the job's own (host: Hearth's
     /// own environment; containers: the image's).
@@ -35,6 +38,8 @@ public protocol ExecutionEnvironment: Sendable {
 }
 
 extension ExecutionEnvironment {
+    public var runsJobContainers: Bool { supportsContainers }
+
     /// On the machine Hearth runs on.
     public func hasProgram(_ program: String, path: String?) async -> Bool {
         ExecutableLookup.resolve(program, path: path) != nil

@@ -197,10 +197,10 @@ public struct WorkflowRunner: Sendable {
         do {
             let request = try environmentRequest(job, key: key, contexts: contexts)
             environment = try await environments.makeEnvironment(for: key, request: request)
-            if let image = request.container?.image, !environment.supportsContainers {
+            if let image = request.container?.image, !environment.runsJobContainers {
                 notes.append(.warning("The job's container '\(image)' is ignored: the \(environment.kind) backend runs steps directly on this machine. Use --backend podman to run them in the container."))
             }
-            if !request.services.isEmpty && !environment.supportsContainers {
+            if !request.services.isEmpty && !environment.runsJobContainers {
                 notes.append(.warning("The job's services (\(request.services.map(\.name).joined(separator: ", "))) are not started: the \(environment.kind) backend cannot run containers."))
             }
         } catch {

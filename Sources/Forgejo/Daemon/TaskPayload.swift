@@ -67,7 +67,7 @@ public enum TaskPayload {
         }
     }
 
-    static func conclusion(_ result: Runner_V1_Result) -> Conclusion {
+    public static func conclusion(_ result: Runner_V1_Result) -> Conclusion {
         switch result {
         case .success: return .success
         case .failure: return .failure

@@ -13,12 +13,15 @@ public enum StepShim {
     /// The shim's plumbing directory on the shared volume.
     public static let directory = "/__w/_hearth"
 
-    /// The script, run as `/bin/sh -c SCRIPT`.
+    /// The script, run as `/bin/sh -c SCRIPT`. Whichever of agent and shim comes first creates the
+    /// plumbing world-writable (sticky): the job container may run as another user than the agent
+    /// (baseline profile, `--user`, an image's `USER`).
     public static let script = #"""
     H=${HEARTH_SHIM_DIR:-/__w/_hearth}
     mkdir -p "$H/p" || exit 70
-    [ -p "$H/ctl" ] || mkfifo "$H/ctl" 2>/dev/null || [ -p "$H/ctl" ] || exit 71
-    [ -p "$H/evt" ] || mkfifo "$H/evt" 2>/dev/null || [ -p "$H/evt" ] || exit 71
+    chmod 1777 "$H" "$H/p" 2>/dev/null
+    [ -p "$H/ctl" ] || mkfifo -m 666 "$H/ctl" 2>/dev/null || [ -p "$H/ctl" ] || exit 71
+    [ -p "$H/evt" ] || mkfifo -m 666 "$H/evt" 2>/dev/null || [ -p "$H/evt" ] || exit 71
     exec 3<>"$H/ctl" 4<>"$H/evt"
     cat /proc/$$/environ > "$H/env.tmp" && mv "$H/env.tmp" "$H/env"
     if command -v setsid >/dev/null 2>&1; then S=setsid; else S=; fi

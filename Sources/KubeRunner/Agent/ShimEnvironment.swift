@@ -12,7 +12,9 @@ public final class ShimEnvironment: ExecutionEnvironment {
     public let workspace: String
     public let runnerTemp: String
     public let toolCache: String
+    /// Docker actions would need a container of their own in the pod (not yet).
     public var supportsContainers: Bool { false }
+    public var runsJobContainers: Bool { true }
     private let link: ShimLink
     private let counter = Mutex(0)
     private let environment: [String: String]

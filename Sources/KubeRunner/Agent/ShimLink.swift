@@ -35,9 +35,14 @@ public final class ShimLink: Sendable {
         } catch {
             throw Failure(description: "cannot create \(directory)/p: \(error)")
         }
+        // The job container may run as another user: plumbing is world-writable, sticky.
+        chmod(directory, 0o1777)
+        chmod("\(directory)/p", 0o1777)
         for name in ["ctl", "evt"] {
             let path = "\(directory)/\(name)"
-            if mkfifo(path, 0o666) != 0 && errno != EEXIST {
+            if mkfifo(path, 0o666) == 0 {
+                chmod(path, 0o666)
+            } else if errno != EEXIST {
                 throw Failure(description: "cannot create the FIFO \(path): \(String(cString: strerror(errno)))")
             }
         }

@@ -1,0 +1,223 @@
+import Engine
+import Forgejo
+import ForgejoProtocol
+import ForgejoTestDouble
+import Foundation
+import Kube
+import KubePod
+import KubeTestDouble
+import Testing
+@testable import KubeRunner
+
+/// Forgejo double + Kubernetes API double + the real daemon with the Kubernetes controller as its
+/// executor + a kubelet double that runs each pod's shim and agent on this machine.
+final class ControllerHarness: Sendable {
+    let forgejo: ForgejoEnd
+    let double: KubeDouble
+    let kubelet: KubeletDouble
+    let kube: KubeClient
+    let controller: KubeController
+    let daemon: RunnerDaemon
+    let shutdown = CancellationSignal()
+    let running: Task<Void, any Error>
+    let port: Int
+
+    init(forgejo: ForgejoEnd, double: KubeDouble, kubelet: KubeletDouble, kube: KubeClient, controller: KubeController, daemon: RunnerDaemon, port: Int) {
+        self.forgejo = forgejo
+        self.double = double
+        self.kubelet = kubelet
+        self.kube = kube
+        self.controller = controller
+        self.daemon = daemon
+        self.port = port
+        let (daemon, shutdown) = (daemon, shutdown)
+        running = Task { try await daemon.run(shutdown: shutdown) }
+    }
+
+    static func start(forgejo: ForgejoEnd? = nil, double: KubeDouble? = nil, kubelet: KubeletDouble? = nil, port: Int = 0, controllerURL: String? = nil) async throws -> ControllerHarness {
+        let forgejo = try await Self.orStart(forgejo) { try await ForgejoEnd.start() }
+        let double = try await Self.orStart(double) { try await KubeDouble.start() }
+        let kubelet = try kubelet ?? KubeletDouble(double: double)
+        await kubelet.start()
+        let kube = try KubeClient(configuration: double.configuration, logger: ForgejoEnd.quietLogger)
+        let settings = KubernetesSettings(controllerURL: controllerURL, agentImage: "localhost/hearth:test", startTimeout: .seconds(60))
+        let configuration = KubeController.Configuration(
+            settings: settings, namespace: "default", runnerID: forgejo.registration.uuid,
+            labels: forgejo.settings.backends.labels, daemon: forgejo.settings, controllerURL: controllerURL, agentImage: "localhost/hearth:test",
+            sweepInterval: .seconds(3600))
+        let controller = KubeController(
+            configuration: configuration, kube: kube, reporting: forgejo.client, tokens: AgentTokens(secret: forgejo.registration.token),
+            logger: ForgejoEnd.quietLogger)
+        let bound = try await controller.start(host: "::", port: port)
+        var daemonSettings = forgejo.settings
+        daemonSettings.executor = controller
+        let daemon = RunnerDaemon(settings: daemonSettings, client: forgejo.client, metrics: RunnerMetrics(), readiness: Readiness(), logger: ForgejoEnd.quietLogger)
+        return ControllerHarness(forgejo: forgejo, double: double, kubelet: kubelet, kube: kube, controller: controller, daemon: daemon, port: bound)
+    }
+
+    private static func orStart<T>(_ existing: T?, _ make: () async throws -> T) async throws -> T {
+        if let existing { return existing }
+        return try await make()
+    }
+
+    /// Stops the daemon and the controller only (pods keep running), as a controller restart does.
+    func stopController() async {
+        shutdown.cancel(reason: "controller restart")
+        _ = try? await running.value
+        await controller.stop()
+        await kube.shutdown()
+    }
+
+    func stopAll() async {
+        await stopController()
+        await kubelet.stop()
+        await double.stop()
+        await forgejo.stop()
+    }
+
+    func finished(_ job: JobID, _ status: ActionStatus) async throws -> TaskSnapshot {
+        let snapshot = try await forgejo.double.waitForJob(job, status: status, timeout: .seconds(90))
+        let taskID = try #require(snapshot.taskID)
+        _ = try await forgejo.double.waitForLogFinalized(taskID: taskID)
+        return try await forgejo.double.waitForTaskFinished(taskID)
+    }
+
+    func waitForPods(count: Int) async {
+        #expect(await kubelet.waitUntil { pods, _ in pods.count == count }, "expected \(count) pod(s)")
+    }
+}
+
+@Suite("Kubernetes controller against the API double", .serialized)
+struct KubeControllerTests {
+    static let serviceWorkflow = """
+        on: push
+        jobs:
+          build:
+            runs-on: k8s
+            container:
+              image: localhost/busybox:test
+            services:
+              db:
+                image: localhost/busybox:test
+                env:
+                  PASSWORD: ${{ secrets.DB_PASSWORD }}
+            outputs:
+              answer: ${{ steps.a.outputs.answer }}
+            steps:
+              - run: echo "hello from $(hostname)"
+              - id: a
+                run: echo "answer=42" >> "$GITHUB_OUTPUT"
+        """
+
+    @Test("a job runs in its own pod: pod + Secret created, one watch, at most 4 writes, secrets only in the Secret, pod deleted")
+    func oneJob() async throws {
+        let harness = try await ControllerHarness.start()
+        defer { Task { await harness.stopAll() } }
+        let jobs = try harness.forgejo.double.queue(workflowYAML: Self.serviceWorkflow, secrets: ["DB_PASSWORD": "hunter2-secret"])
+        let finished = try await harness.finished(try #require(jobs.first), .success)
+        #expect(finished.outputs == ["answer": "42"])
+        #expect(finished.logContents.contains { $0.hasPrefix("hello from ") })
+        #expect(!finished.logContents.contains { $0.contains("ignored") }, "the pod runs the job container and services: \(finished.logContents)")
+
+        // Pod gone; its Secret went with it (ownerReferences).
+        await harness.waitForPods(count: 0)
+        #expect(await harness.kubelet.waitUntil { _, secrets in secrets.isEmpty })
+        let stats = harness.kube.statistics
+        #expect(stats.totalWrites <= 4, "API writes: \(stats.writes)")
+        #expect(stats.writes[.create] == 2)
+        #expect(stats.writes[.delete] == 1)
+        #expect(stats.watchesOpened == 1)
+    }
+
+    @Test("the controller restarts mid-step: the pod keeps running, the new controller adopts it, nothing is lost")
+    func restart() async throws {
+        let first = try await ControllerHarness.start()
+        let jobs = try first.forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                container:
+                  image: localhost/busybox:test
+                steps:
+                  - run: echo before
+                  - run: |
+                      echo waiting
+                      while [ ! -e /tmp/hearth-restart-$GITHUB_RUN_ID ] && [ ! -e "$RUNNER_TEMP/../go" ]; do sleep 0.05; done
+                      echo released
+                  - run: echo after
+            """)
+        let job = try #require(jobs.first)
+        _ = try await first.forgejo.double.waitForTask(timeout: .seconds(60), description: "the waiting step") { $0.logContents.contains("waiting") }
+        let pod = try #require(await first.double.objects(.pods, namespace: "default").first?.objectName)
+
+        await first.stopController()
+        #expect(await first.double.object(.pods, namespace: "default", name: pod) != nil, "the pod must outlive its controller")
+
+        let second = try await ControllerHarness.start(
+            forgejo: first.forgejo, double: first.double, kubelet: first.kubelet, port: first.port, controllerURL: "http://127.0.0.1:\(first.port)")
+        defer { Task { await second.stopAll() } }
+        let local = try #require(first.kubelet.localPod(pod))
+        #expect(FileManager.default.createFile(atPath: "\(local.shim.root)/go", contents: nil))
+
+        let finished = try await second.finished(job, .success)
+        let rows = finished.logContents
+        for line in ["before", "waiting", "released", "after"] {
+            #expect(rows.filter { $0 == line }.count == 1, "'\(line)' must appear exactly once in \(rows)")
+        }
+        #expect(finished.steps.map(\.status) == [.success, .success, .success])
+        await second.waitForPods(count: 0)
+    }
+
+    @Test("an image that cannot be pulled fails the job with the kubelet's reason, and the pod is removed")
+    func imagePullFailure() async throws {
+        let harness = try await ControllerHarness.start()
+        defer { Task { await harness.stopAll() } }
+        let podName = PodRenderer.podName(taskID: 1, jobName: "build")
+        harness.kubelet.hold(podName)
+        let jobs = try harness.forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                container:
+                  image: registry.invalid/nothing:1
+                steps:
+                  - run: echo never
+            """)
+        await harness.waitForPods(count: 1)
+        _ = try await harness.double.setContainerState(
+            namespace: "default", pod: podName, container: PodLayout.jobContainer,
+            .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"registry.invalid/nothing:1\""))
+        let finished = try await harness.finished(try #require(jobs.first), .failure)
+        #expect(finished.logContents.contains { $0.contains("ImagePullBackOff") && $0.contains("registry.invalid/nothing:1") })
+        await harness.waitForPods(count: 0)
+    }
+
+    @Test("cancelled in Forgejo mid-step: SIGTERM to the step, always() steps run, task cancelled, pod removed")
+    func cancel() async throws {
+        let harness = try await ControllerHarness.start()
+        defer { Task { await harness.stopAll() } }
+        let jobs = try harness.forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                container:
+                  image: localhost/busybox:test
+                steps:
+                  - run: |
+                      trap 'echo got TERM; exit 143' TERM
+                      echo sleeping
+                      while :; do sleep 0.1; done
+                  - if: always()
+                    run: echo cleanup ran
+            """)
+        let task = try await harness.forgejo.double.waitForTask(timeout: .seconds(60), description: "the sleeping step") { $0.logContents.contains("sleeping") }
+        #expect(try harness.forgejo.double.cancel(taskID: task.id))
+        let finished = try await harness.finished(try #require(jobs.first), .cancelled)
+        #expect(finished.logContents.contains("got TERM"))
+        #expect(finished.logContents.contains("cleanup ran"))
+        await harness.waitForPods(count: 0)
+    }
+}
