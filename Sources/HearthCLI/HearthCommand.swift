@@ -8,7 +8,7 @@ public struct HearthCommand: AsyncParsableCommand {
         version: HearthVersion.current,
         subcommands: [
             ExecCommand.self, ValidateCommand.self, RegisterCommand.self, CreateRunnerFileCommand.self, DaemonCommand.self, CacheServerCommand.self,
-            GenerateConfigCommand.self, VersionCommand.self,
+            GenerateConfigCommand.self, KubeCommand.self, AgentCommand.self, VersionCommand.self,
         ])
 
     public init() {}

@@ -73,6 +73,10 @@ enum ConfigLoader {
     ) throws {
         for (_, child) in try value.entries() {
             let path = child.key
+            if path == "kubernetes" {
+                config.kubernetesYAML = child.isNull ? nil : ((try? Yams.serialize(node: child.node)) ?? "")
+                continue
+            }
             if let key = keys[path] {
                 context.seenKeys.insert(path)
                 if !child.isNull { try key.apply(child, &config, &context) }

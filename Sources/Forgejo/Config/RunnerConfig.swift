@@ -172,6 +172,9 @@ public struct RunnerConfig: Sendable, Equatable {
     public var host: Host
     /// `server.*`
     public var server = Server()
+    /// The `kubernetes:` section as YAML text (read by the Kubernetes executor, which owns its
+    /// keys); nil when absent. Its presence makes the daemon run every task as a Kubernetes pod.
+    public var kubernetesYAML: String?
     /// Whole-call timeout of the HTTP client: env `FORGEJO_CLIENT_TIMEOUT` (seconds), default 60 s.
     public var clientTimeout: Duration = .seconds(60)
 

@@ -4,6 +4,9 @@ import Cache
 import Engine
 import Forgejo
 import Foundation
+import Kube
+import KubePod
+import KubeRunner
 import Logging
 
 /// `hearth daemon`: fetches and runs tasks for the Forgejo instance it is registered with.
@@ -47,8 +50,15 @@ struct DaemonCommand: AsyncParsableCommand {
             labels = parsed
         }
         let address = registration.address.hasSuffix("/") ? String(registration.address.dropLast()) : registration.address
+        let kubernetes: KubernetesSettings?
+        do {
+            kubernetes = try settings.kubernetesYAML.map { try KubernetesSettings.parse(try YAMLNodeJSON.value(yaml: $0), file: config ?? "config.yml") }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
         var podman: PodmanAccess?
-        if labels.contains(where: { if case .docker = $0.scheme { return true } else { return false } }) {
+        if kubernetes == nil, labels.contains(where: { if case .docker = $0.scheme { return true } else { return false } }) {
             var options = PodmanEnvironmentOptions()
             switch settings.container.network {
             case "", "bridge": options.network = .podmanDefault
@@ -117,6 +127,20 @@ struct DaemonCommand: AsyncParsableCommand {
             logger.critical("cannot use the instance address '\(address)': \(error)")
             throw ExitCode(1)
         }
+        let runnerClient = RunnerClient(connection: connection)
+        var controller: KubeController?
+        if let kubernetes {
+            do {
+                let started = try await Self.startController(
+                    kubernetes, labels: labels, registration: registration, daemon: daemonSettingsWithCache, reporting: runnerClient, logger: logger)
+                controller = started
+                daemonSettingsWithCache.executor = started
+            } catch {
+                logger.critical("kubernetes: \(error)")
+                try? await connection.shutdown()
+                throw ExitCode(1)
+            }
+        }
         let metrics = RunnerMetrics()
         let readiness = Readiness()
         let observability = ObservabilityServer(metrics: metrics, readiness: readiness)
@@ -140,7 +164,7 @@ struct DaemonCommand: AsyncParsableCommand {
             shutdown.cancel(reason: "shutdown")
         }
         defer { signals.disarm() }
-        let daemon = RunnerDaemon(settings: daemonSettingsWithCache, client: RunnerClient(connection: connection), metrics: metrics, readiness: readiness, logger: logger)
+        let daemon = RunnerDaemon(settings: daemonSettingsWithCache, client: runnerClient, metrics: metrics, readiness: readiness, logger: logger)
         do {
             try await daemon.run(shutdown: shutdown)
         } catch {
@@ -150,9 +174,43 @@ struct DaemonCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         observability.stop()
+        await controller?.stop()
         await podman?.close()
         await cacheServer?.stop()
         try? await connection.shutdown()
+    }
+
+    /// The Kubernetes controller for `kubernetes:` in config.yml: the cluster from the kubeconfig or
+    /// in-cluster, the agent channel listening, the job pods watched and re-adopted.
+    static func startController(
+        _ kubernetes: KubernetesSettings, labels: [RunnerLabel], registration: RunnerRegistration, daemon: DaemonSettings,
+        reporting: RunnerClient, logger: Logger
+    ) async throws -> KubeController {
+        let cluster = try KubeConfiguration.automatic(kubeconfig: kubernetes.kubeconfig, context: kubernetes.context)
+        guard let agentImage = kubernetes.agentImage, !agentImage.isEmpty else {
+            throw DaemonSetupError("kubernetes.agent_image must name Hearth's image (job pods run `hearth agent` from it)")
+        }
+        if kubernetes.controllerURL == nil {
+            logger.warning("kubernetes.controller_url is not set: job pods will dial http://127.0.0.1 (only right when they share this host's network)")
+        }
+        guard let (host, port) = split(kubernetes.listen) else {
+            throw DaemonSetupError("kubernetes.listen '\(kubernetes.listen)': expected HOST:PORT, e.g. [::]:8090")
+        }
+        let namespace = kubernetes.namespace ?? cluster.namespace
+        let kube = try KubeClient(configuration: cluster, logger: logger)
+        let controller = KubeController(
+            configuration: .init(
+                settings: kubernetes, namespace: namespace, runnerID: registration.uuid, labels: labels, daemon: daemon,
+                controllerURL: kubernetes.controllerURL, agentImage: agentImage),
+            kube: kube, reporting: reporting, tokens: AgentTokens(secret: registration.token), logger: logger)
+        let bound = try await controller.start(host: host, port: port)
+        logger.info("kubernetes: jobs run as pods in namespace \(namespace) of \(cluster.server); agents dial \(controller.controllerURL) (listening on port \(bound))")
+        return controller
+    }
+
+    struct DaemonSetupError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// `[::]:9464`, `127.0.0.1:9464`, `:9464` → host and port.
