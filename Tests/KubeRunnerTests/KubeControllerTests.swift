@@ -14,7 +14,7 @@ import Testing
 final class ControllerHarness: Sendable {
     let forgejo: ForgejoEnd
     let double: KubeDouble
-    let kubelet: KubeletDouble
+    let kubelet: KubeletDouble?
     let kube: KubeClient
     let controller: KubeController
     let daemon: RunnerDaemon
@@ -22,7 +22,7 @@ final class ControllerHarness: Sendable {
     let running: Task<Void, any Error>
     let port: Int
 
-    init(forgejo: ForgejoEnd, double: KubeDouble, kubelet: KubeletDouble, kube: KubeClient, controller: KubeController, daemon: RunnerDaemon, port: Int) {
+    init(forgejo: ForgejoEnd, double: KubeDouble, kubelet: KubeletDouble?, kube: KubeClient, controller: KubeController, daemon: RunnerDaemon, port: Int) {
         self.forgejo = forgejo
         self.double = double
         self.kubelet = kubelet
@@ -34,11 +34,14 @@ final class ControllerHarness: Sendable {
         running = Task { try await daemon.run(shutdown: shutdown) }
     }
 
-    static func start(forgejo: ForgejoEnd? = nil, double: KubeDouble? = nil, kubelet: KubeletDouble? = nil, port: Int = 0, controllerURL: String? = nil) async throws -> ControllerHarness {
+    static func start(
+        forgejo: ForgejoEnd? = nil, double: KubeDouble? = nil, kubelet: KubeletDouble? = nil, runPodsLocally: Bool = true, port: Int = 0,
+        controllerURL: String? = nil
+    ) async throws -> ControllerHarness {
         let forgejo = try await Self.orStart(forgejo) { try await ForgejoEnd.start() }
         let double = try await Self.orStart(double) { try await KubeDouble.start() }
-        let kubelet = try kubelet ?? KubeletDouble(double: double)
-        await kubelet.start()
+        let kubelet = runPodsLocally ? try kubelet ?? KubeletDouble(double: double) : nil
+        if let kubelet { await kubelet.start() }
         let kube = try KubeClient(configuration: double.configuration, logger: ForgejoEnd.quietLogger)
         let settings = KubernetesSettings(controllerURL: controllerURL, agentImage: "localhost/hearth:test", startTimeout: .seconds(60))
         let configuration = KubeController.Configuration(
@@ -70,7 +73,7 @@ final class ControllerHarness: Sendable {
 
     func stopAll() async {
         await stopController()
-        await kubelet.stop()
+        await kubelet?.stop()
         await double.stop()
         await forgejo.stop()
     }
@@ -83,7 +86,7 @@ final class ControllerHarness: Sendable {
     }
 
     func waitForPods(count: Int) async {
-        #expect(await kubelet.waitUntil { pods, _ in pods.count == count }, "expected \(count) pod(s)")
+        #expect(await kubelet?.waitUntil { pods, _ in pods.count == count } == true, "expected \(count) pod(s)")
     }
 }
 
@@ -121,7 +124,7 @@ struct KubeControllerTests {
 
         // Pod gone; its Secret went with it (ownerReferences).
         await harness.waitForPods(count: 0)
-        #expect(await harness.kubelet.waitUntil { _, secrets in secrets.isEmpty })
+        #expect(await harness.kubelet?.waitUntil { _, secrets in secrets.isEmpty } == true)
         let stats = harness.kube.statistics
         #expect(stats.totalWrites <= 4, "API writes: \(stats.writes)")
         #expect(stats.writes[.create] == 2)
@@ -157,7 +160,7 @@ struct KubeControllerTests {
         let second = try await ControllerHarness.start(
             forgejo: first.forgejo, double: first.double, kubelet: first.kubelet, port: first.port, controllerURL: "http://127.0.0.1:\(first.port)")
         defer { Task { await second.stopAll() } }
-        let local = try #require(first.kubelet.localPod(pod))
+        let local = try #require(first.kubelet?.localPod(pod))
         #expect(FileManager.default.createFile(atPath: "\(local.shim.root)/go", contents: nil))
 
         let finished = try await second.finished(job, .success)
@@ -174,7 +177,7 @@ struct KubeControllerTests {
         let harness = try await ControllerHarness.start()
         defer { Task { await harness.stopAll() } }
         let podName = PodRenderer.podName(taskID: 1, jobName: "build")
-        harness.kubelet.hold(podName)
+        harness.kubelet?.hold(podName)
         let jobs = try harness.forgejo.double.queue(workflowYAML: """
             on: push
             jobs:
