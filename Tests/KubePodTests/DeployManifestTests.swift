@@ -31,8 +31,7 @@ struct DeployManifestTests {
             }
         }
         #expect(grants == [
-            "/pods": ["create", "delete", "get", "list", "watch"], "/secrets": ["create", "delete", "get"],
-            "coordination.k8s.io/leases": ["get", "create", "update"],
+            "/pods": ["create", "delete", "list", "watch"], "/secrets": ["create"],
         ])
         let binding = try #require(try DeployFiles.objects("rolebinding.yaml").first)
         #expect(binding[path: "roleRef", "name"] == "hearth")
