@@ -223,4 +223,81 @@ struct KubeControllerTests {
         #expect(finished.logContents.contains("cleanup ran"))
         await harness.waitForPods(count: 0)
     }
+
+    @Test("API trouble mid-job: a 429 on pod creation is retried, a watch answered 410 Gone is re-listed; the job still succeeds")
+    func apiTrouble() async throws {
+        let harness = try await ControllerHarness.start()
+        defer { Task { await harness.stopAll() } }
+        harness.double.failNext(1, method: "POST", pathPrefix: "/api/v1/namespaces/default/pods", status: 429, retryAfterSeconds: 1)
+        let jobs = try harness.forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                steps:
+                  - run: |
+                      echo waiting
+                      while [ ! -e "$RUNNER_TEMP/../go" ]; do sleep 0.05; done
+                      echo released
+            """)
+        _ = try await harness.forgejo.double.waitForTask(timeout: .seconds(60), description: "the waiting step") { $0.logContents.contains("waiting") }
+        // The next watch is refused with 410 Gone (its resourceVersion compacted away), as an API
+        // server does after a long disconnection; then the watch stream drops.
+        let listsBefore = harness.kube.statistics.lists
+        let resynced = AsyncSignal()
+        let handler = harness.controller.informer.addHandler { event in
+            if case .synced = event { resynced.signal() }
+        }
+        defer { harness.controller.informer.removeHandler(handler) }
+        harness.double.failNext(1, method: "GET", pathPrefix: "/api/v1/namespaces/default/pods", watch: true, status: 410)
+        await harness.double.closeAllWatches()
+        await resynced.wait(timeout: .seconds(30))
+        #expect(harness.kube.statistics.lists > listsBefore, "the informer listed again after 410 Gone")
+        let pod = try #require(await harness.double.objects(.pods, namespace: "default").first?.objectName)
+        let local = try #require(harness.kubelet?.localPod(pod))
+        #expect(FileManager.default.createFile(atPath: "\(local.shim.root)/go", contents: nil))
+        let finished = try await harness.finished(try #require(jobs.first), .success)
+        #expect(finished.logContents.contains("released"))
+        await harness.waitForPods(count: 0)
+        let stats = harness.kube.statistics
+        #expect(stats.retries >= 1, "the 429 was retried")
+        // Pod, Secret, and the pod creation refused with 429 (every attempt counts).
+        #expect(stats.writes[.create] == 3 && stats.writes[.delete] == 1, "\(stats.writes)")
+    }
+
+    @Test("the sweep reports a pod that failed while no controller watched it, and removes it")
+    func sweepOrphan() async throws {
+        let forgejo = try await ForgejoEnd.start()
+        let jobs = try forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                steps:
+                  - run: echo never
+            """)
+        let reply = try await forgejo.client.fetchTask(tasksVersion: 0, capacity: 1, requestKey: nil, timeout: .seconds(5))
+        let taskID = reply.task.id
+        let double = try await KubeDouble.start()
+        let name = "hearth-\(taskID)-build"
+        _ = try await double.create(.pods, namespace: "default", [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": .string(name),
+                "labels": [
+                    PodLayout.nameLabel: .string(PodLayout.nameLabelValue),
+                    PodLayout.runnerLabel: .string(forgejo.registration.uuid),
+                    PodLayout.taskLabel: .string(String(taskID)),
+                ],
+            ],
+            "spec": ["containers": [["name": "job", "image": "localhost/busybox:test"]]],
+        ])
+        _ = try await double.setPodPhase(namespace: "default", name: name, phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline")
+        let harness = try await ControllerHarness.start(forgejo: forgejo, double: double)
+        defer { Task { await harness.stopAll() } }
+        await harness.controller.sweep()
+        let finished = try await harness.finished(try #require(jobs.first), .failure)
+        #expect(finished.logContents.contains { $0.contains("DeadlineExceeded") })
+        await harness.waitForPods(count: 0)
+    }
 }
