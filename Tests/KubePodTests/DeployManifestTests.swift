@@ -32,6 +32,7 @@ struct DeployManifestTests {
         }
         #expect(grants == [
             "/pods": ["create", "delete", "list", "watch"], "/secrets": ["create"],
+            "coordination.k8s.io/leases": ["get", "create", "update"],
         ])
         let binding = try #require(try DeployFiles.objects("rolebinding.yaml").first)
         #expect(binding[path: "roleRef", "name"] == "hearth")
@@ -42,7 +43,7 @@ struct DeployManifestTests {
     func deployment() throws {
         let deployment = try #require(try DeployFiles.objects("deployment.yaml").first)
         #expect(deployment[path: "spec", "strategy", "type"] == "Recreate")
-        #expect(deployment[path: "spec", "replicas"] == 1)
+        #expect(deployment[path: "spec", "replicas"] == 2)
         let pod = try #require(deployment[path: "spec", "template"])
         let container = try #require(pod[path: "spec", "containers"]?.arrayValue?.first)
         #expect(container["args"]?.strings.prefix(3) == ["daemon", "--config", "/etc/hearth/config.yml"])

@@ -128,19 +128,6 @@ struct DaemonCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let runnerClient = RunnerClient(connection: connection)
-        var controller: KubeController?
-        if let kubernetes {
-            do {
-                let started = try await Self.startController(
-                    kubernetes, labels: labels, registration: registration, daemon: daemonSettingsWithCache, reporting: runnerClient, logger: logger)
-                controller = started
-                daemonSettingsWithCache.executor = started
-            } catch {
-                logger.critical("kubernetes: \(error)")
-                try? await connection.shutdown()
-                throw ExitCode(1)
-            }
-        }
         let metrics = RunnerMetrics()
         let readiness = Readiness()
         let observability = ObservabilityServer(metrics: metrics, readiness: readiness)
@@ -164,6 +151,46 @@ struct DaemonCommand: AsyncParsableCommand {
             shutdown.cancel(reason: "shutdown")
         }
         defer { signals.disarm() }
+
+        // Kubernetes: wait for the Lease (a standby stays unready, so the Service sends agents to
+        // the leader only), then start the controller; losing the Lease stops this process.
+        var controller: KubeController?
+        var election: KubeLeaderElection?
+        var holding: Task<Void, Never>?
+        if let kubernetes {
+            do {
+                let cluster = try Self.cluster(for: kubernetes, registration: registration, logger: logger)
+                election = cluster.election
+                readiness.set(ready: false, reason: "standby: waiting for lease \(cluster.election.namespace)/\(cluster.election.name)")
+                let acquiring = Task { try await cluster.election.acquire() }
+                let token = shutdown.onCancel { _ in acquiring.cancel() }
+                try await acquiring.value
+                shutdown.remove(token)
+                let started = try await Self.startController(
+                    kubernetes, cluster: cluster, labels: labels, registration: registration, daemon: daemonSettingsWithCache,
+                    reporting: runnerClient, logger: logger)
+                controller = started
+                daemonSettingsWithCache.executor = started
+                holding = Task {
+                    await cluster.election.holdUntilLost()
+                    if !Task.isCancelled {
+                        logger.critical("kubernetes: lost the lease; stopping (running job pods keep running; the new leader adopts them)")
+                        readiness.set(ready: false, reason: "lost the lease")
+                        shutdown.cancel(reason: "lost the lease")
+                    }
+                }
+            } catch is CancellationError {
+                logger.info("stopped while waiting for the lease")
+                observability.stop()
+                try? await connection.shutdown()
+                return
+            } catch {
+                logger.critical("kubernetes: \(error)")
+                observability.stop()
+                try? await connection.shutdown()
+                throw ExitCode(1)
+            }
+        }
         let daemon = RunnerDaemon(settings: daemonSettingsWithCache, client: runnerClient, metrics: metrics, readiness: readiness, logger: logger)
         do {
             try await daemon.run(shutdown: shutdown)
@@ -174,7 +201,9 @@ struct DaemonCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         observability.stop()
+        holding?.cancel()
         await controller?.stop()
+        await election?.release()
         await podman?.close()
         await cacheServer?.stop()
         try? await connection.shutdown()
@@ -183,10 +212,9 @@ struct DaemonCommand: AsyncParsableCommand {
     /// The Kubernetes controller for `kubernetes:` in config.yml: the cluster from the kubeconfig or
     /// in-cluster, the agent channel listening, the job pods watched and re-adopted.
     static func startController(
-        _ kubernetes: KubernetesSettings, labels: [RunnerLabel], registration: RunnerRegistration, daemon: DaemonSettings,
+        _ kubernetes: KubernetesSettings, cluster: KubeCluster, labels: [RunnerLabel], registration: RunnerRegistration, daemon: DaemonSettings,
         reporting: RunnerClient, logger: Logger
     ) async throws -> KubeController {
-        let cluster = try KubeConfiguration.automatic(kubeconfig: kubernetes.kubeconfig, context: kubernetes.context)
         guard let agentImage = kubernetes.agentImage, !agentImage.isEmpty else {
             throw DaemonSetupError("kubernetes.agent_image must name Hearth's image (job pods run `hearth agent` from it)")
         }
@@ -196,16 +224,35 @@ struct DaemonCommand: AsyncParsableCommand {
         guard let (host, port) = split(kubernetes.listen) else {
             throw DaemonSetupError("kubernetes.listen '\(kubernetes.listen)': expected HOST:PORT, e.g. [::]:8090")
         }
-        let namespace = kubernetes.namespace ?? cluster.namespace
-        let kube = try KubeClient(configuration: cluster, logger: logger)
+        let namespace = cluster.namespace
+        let kube = cluster.client
         let controller = KubeController(
             configuration: .init(
                 settings: kubernetes, namespace: namespace, runnerID: registration.uuid, labels: labels, daemon: daemon,
                 controllerURL: kubernetes.controllerURL, agentImage: agentImage),
             kube: kube, reporting: reporting, tokens: AgentTokens(secret: registration.token), logger: logger)
         let bound = try await controller.start(host: host, port: port)
-        logger.info("kubernetes: jobs run as pods in namespace \(namespace) of \(cluster.server); agents dial \(controller.controllerURL) (listening on port \(bound))")
+        logger.info("kubernetes: jobs run as pods in namespace \(namespace) of \(cluster.configuration.server); agents dial \(controller.controllerURL) (listening on port \(bound))")
         return controller
+    }
+
+    /// The cluster connection and this replica's leader election.
+    struct KubeCluster {
+        var configuration: KubeConfiguration
+        var namespace: String
+        var client: KubeClient
+        var election: KubeLeaderElection
+    }
+
+    static func cluster(for kubernetes: KubernetesSettings, registration: RunnerRegistration, logger: Logger) throws -> KubeCluster {
+        let configuration = try KubeConfiguration.automatic(kubeconfig: kubernetes.kubeconfig, context: kubernetes.context)
+        let namespace = kubernetes.namespace ?? configuration.namespace
+        let client = try KubeClient(configuration: configuration, logger: logger)
+        let environment = ProcessInfo.processInfo.environment
+        let identity = environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(UUID().uuidString.prefix(8).lowercased())"
+        let election = KubeLeaderElection(
+            client: client, namespace: namespace, name: "hearth-\(registration.uuid.lowercased())", identity: identity, logger: logger)
+        return KubeCluster(configuration: configuration, namespace: namespace, client: client, election: election)
     }
 
     struct DaemonSetupError: Error, CustomStringConvertible {
