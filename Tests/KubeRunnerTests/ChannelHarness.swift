@@ -17,8 +17,10 @@ struct ForgejoEnd {
     let client: RunnerClient
     let settings: DaemonSettings
 
-    static func start(labels: [String] = ["k8s:docker://localhost/busybox:test"]) async throws -> ForgejoEnd {
-        let double = ForgejoDouble()
+    static func start(labels: [String] = ["k8s:docker://localhost/busybox:test"], defaultActionsURL: String? = nil) async throws -> ForgejoEnd {
+        var configuration = ForgejoDouble.Configuration()
+        configuration.defaultActionsURL = defaultActionsURL
+        let double = ForgejoDouble(configuration: configuration)
         _ = try await double.start(host: "127.0.0.1", port: 0)
         let registration = try await Registrar.register(
             address: double.baseURL, token: double.registrationToken, name: "kube-e2e", labels: labels, version: "test",

@@ -2,6 +2,7 @@ import Engine
 import Forgejo
 import ForgejoProtocol
 import ForgejoTestDouble
+import HearthTestSupport
 import Foundation
 import Kube
 import KubePod
@@ -36,14 +37,14 @@ final class ControllerHarness: Sendable {
 
     static func start(
         forgejo: ForgejoEnd? = nil, double: KubeDouble? = nil, kubelet: KubeletDouble? = nil, runPodsLocally: Bool = true, port: Int = 0,
-        controllerURL: String? = nil
+        controllerURL: String? = nil, labelTemplates: [String: PodTemplate] = [:]
     ) async throws -> ControllerHarness {
         let forgejo = try await Self.orStart(forgejo) { try await ForgejoEnd.start() }
         let double = try await Self.orStart(double) { try await KubeDouble.start() }
         let kubelet = runPodsLocally ? try kubelet ?? KubeletDouble(double: double) : nil
         if let kubelet { await kubelet.start() }
         let kube = try KubeClient(configuration: double.configuration, logger: ForgejoEnd.quietLogger)
-        let settings = KubernetesSettings(controllerURL: controllerURL, agentImage: "localhost/hearth:test", startTimeout: .seconds(60))
+        let settings = KubernetesSettings(controllerURL: controllerURL, agentImage: "localhost/hearth:test", startTimeout: .seconds(60), labels: labelTemplates)
         let configuration = KubeController.Configuration(
             settings: settings, namespace: "default", runnerID: forgejo.registration.uuid,
             labels: forgejo.settings.backends.labels, daemon: forgejo.settings, controllerURL: controllerURL, agentImage: "localhost/hearth:test",
@@ -299,5 +300,94 @@ struct KubeControllerTests {
         let finished = try await harness.finished(try #require(jobs.first), .failure)
         #expect(finished.logContents.contains { $0.contains("DeadlineExceeded") })
         await harness.waitForPods(count: 0)
+    }
+
+    @Test("remote JavaScript (pre/main/post, inputs, state, outputs) and composite actions run in the pod")
+    func actions() async throws {
+        let repos = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-kube-actions-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: repos) }
+        try GitFixture.makeRepository(at: repos, name: "acme/js", files: [
+            "action.yml": """
+                inputs:
+                  who: {required: true}
+                outputs:
+                  greeting: {description: the greeting}
+                runs:
+                  using: node20
+                  pre: pre.js
+                  main: main.js
+                  post: post.js
+                """,
+            "pre.js": "require('fs').appendFileSync(process.env.GITHUB_STATE, 'phase=pre-ran\\n'); console.log('pre ran');\n",
+            "main.js": """
+                const fs = require('fs');
+                console.log(`hello ${process.env.INPUT_WHO} (state ${process.env.STATE_phase}) on ${process.version}`);
+                fs.appendFileSync(process.env.GITHUB_OUTPUT, `greeting=hi ${process.env.INPUT_WHO}\\n`);
+                """,
+            "post.js": "console.log('post ran');\n",
+        ], tags: ["v1"])
+        try GitFixture.makeRepository(at: repos, name: "acme/comp", files: [
+            "action.yml": "runs:\n  using: composite\n  steps:\n    - shell: sh\n      run: echo \"composite in $(pwd)\"\n",
+        ], tags: ["v1"])
+        let git = try GitHTTPServer(root: repos)
+        defer { git.stop() }
+        let forgejo = try await ForgejoEnd.start(defaultActionsURL: git.baseURL)
+        let harness = try await ControllerHarness.start(forgejo: forgejo)
+        defer { Task { await harness.stopAll() } }
+        let jobs = try forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                steps:
+                  - id: js
+                    uses: acme/js@v1
+                    with:
+                      who: pod
+                  - uses: acme/comp@v1
+                  - run: echo "output was ${{ steps.js.outputs.greeting }}"
+            """)
+        let finished = try await harness.finished(try #require(jobs.first), .success)
+        let rows = finished.logContents
+        #expect(rows.contains("pre ran"))
+        #expect(rows.contains { $0.hasPrefix("hello pod (state pre-ran) on v") })
+        #expect(rows.contains("output was hi pod"))
+        #expect(rows.contains { $0.hasPrefix("composite in /") })
+        #expect(rows.contains("post ran"))
+    }
+
+    @Test("a label's concurrency: the second job's pod waits until the first job's pod is gone")
+    func labelConcurrency() async throws {
+        var template = PodTemplate()
+        template.concurrency = 1
+        let harness = try await ControllerHarness.start(labelTemplates: ["k8s": template])
+        defer { Task { await harness.stopAll() } }
+        let workflow = """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                steps:
+                  - run: |
+                      echo started
+                      while [ ! -e "$RUNNER_TEMP/../go" ]; do sleep 0.05; done
+            """
+        let first = try #require(try harness.forgejo.double.queue(workflowYAML: workflow).first)
+        _ = try await harness.forgejo.double.waitForTask(timeout: .seconds(60), description: "the first job running") { $0.logContents.contains("started") }
+        let second = try #require(try harness.forgejo.double.queue(workflowYAML: workflow).first)
+        // The daemon takes the second task (capacity 4), but its pod must wait.
+        _ = try await harness.forgejo.double.waitForJob(second, status: .running, timeout: .seconds(30))
+        #expect(await harness.kubelet?.waitUntil(timeout: .seconds(2)) { pods, _ in pods.count > 1 } == false, "a second pod was created despite concurrency 1")
+        let pods = await harness.double.objects(.pods, namespace: "default").compactMap(\.objectName)
+        let firstPod = try #require(pods.first)
+        #expect(FileManager.default.createFile(atPath: "\(try #require(harness.kubelet?.localPod(firstPod)).shim.root)/go", contents: nil))
+        _ = try await harness.finished(first, .success)
+        _ = try await harness.forgejo.double.waitForTask(timeout: .seconds(60), description: "the second job running") { task in
+            task.jobID == second && task.logContents.contains("started")
+        }
+        let secondPod = try #require(await harness.double.objects(.pods, namespace: "default").compactMap(\.objectName).first)
+        #expect(FileManager.default.createFile(atPath: "\(try #require(harness.kubelet?.localPod(secondPod)).shim.root)/go", contents: nil))
+        _ = try await harness.finished(second, .success)
+        #expect(harness.kubelet?.maxPods == 1)
     }
 }

@@ -23,6 +23,7 @@ final class KubeletDouble: Sendable {
         var started: [String: LocalPod] = [:]
         var watching: [Task<Void, Never>] = []
         var holds: Set<String> = []
+        var maxPods = 0
     }
 
     init(double: KubeDouble, namespace: String = "default") throws {
@@ -39,6 +40,8 @@ final class KubeletDouble: Sendable {
     func start() async {
         let handler: KubeInformer.Handler = { [weak self] _ in
             guard let self else { return }
+            let count = self.pods.objects().count
+            self.state.withLock { $0.maxPods = max($0.maxPods, count) }
             self.changes.signal()
             Task { await self.reconcile() }
         }
@@ -91,6 +94,9 @@ final class KubeletDouble: Sendable {
         }
         return condition(pods.objects(), secrets.objects())
     }
+
+    /// The most job pods that existed at once.
+    var maxPods: Int { state.withLock { $0.maxPods } }
 
     /// The running local pod of a job pod.
     func localPod(_ name: String) -> LocalPod? { state.withLock { $0.started[name] } }

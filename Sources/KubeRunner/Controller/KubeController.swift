@@ -58,6 +58,7 @@ public final class KubeController: TaskExecutor {
     /// Pods this controller is supervising, by task id.
     private let supervised = Mutex<Set<Int64>>([])
     private let boundPort = Mutex<Int?>(nil)
+    private let slots = LabelSlots()
 
     /// Where job pods dial the controller.
     public var controllerURL: String {
@@ -132,12 +133,32 @@ public final class KubeController: TaskExecutor {
         }
         var labelImage: String?
         if case .docker(let image) = label.scheme { labelImage = image }
+        let template = configuration.settings.template(forLabel: label.name)
+        if let limit = template.concurrency {
+            logger.info("task \(task.id): waiting for one of the \(limit) slot(s) of label \(label.name)")
+        }
+        guard let releaseSlot = await slots.acquire(label.name, limit: template.concurrency, abandon: cancellation) else {
+            return await failHere(task, stepCount: taskJob.stepCount, client: client, message: "The runner stopped before a slot of label '\(label.name)' was free")
+        }
+        let outcome = await launch(
+            task: task, taskJob: taskJob, key: key, request: request, labelImage: labelImage, template: template, run: run, client: client,
+            cancellation: cancellation)
+        await releaseSlot()
+        return outcome
+    }
+
+    /// Renders and creates the job's pod and Secret, then supervises the job to its end.
+    private func launch(
+        task: Runner_V1_Task, taskJob: TaskJob, key: JobKey, request: JobEnvironmentRequest, labelImage: String?, template: PodTemplate,
+        run: RunContext, client: any TaskReportingClient, cancellation: CancellationSignal
+    ) async -> Conclusion {
+        let settings = configuration.daemon
         let timeout = Int(settings.jobTimeout.components.seconds)
         let grace = Int(max(settings.terminationGrace.components.seconds, 1))
         let podRequest = PodRequest(
             podName: PodRenderer.podName(taskID: task.id, jobName: key.jobID), namespace: configuration.namespace, taskID: task.id,
             runnerID: configuration.runnerID, jobDisplayName: key.displayName, environment: request, labelImage: labelImage,
-            template: configuration.settings.template(forLabel: label.name), agentImage: configuration.agentImage,
+            template: template, agentImage: configuration.agentImage,
             controllerURL: controllerURL, activeDeadlineSeconds: timeout + grace + 120, terminationGracePeriodSeconds: grace + 30,
             deadline: Date().addingTimeInterval(Double(timeout + grace + 120)))
         let rendered: RenderedJob
