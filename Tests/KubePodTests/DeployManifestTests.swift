@@ -50,17 +50,17 @@ struct DeployManifestTests {
         #expect(container[path: "livenessProbe", "httpGet", "path"] == "/healthz")
         #expect(container[path: "readinessProbe", "httpGet", "path"] == "/readyz")
         let ports = container["ports"]?.arrayValue?.compactMap { $0["containerPort"]?.intValue }
-        #expect(ports == [8090, 9464])
+        #expect(ports == [8090, 8088, 9464])
         #expect((pod[path: "spec", "terminationGracePeriodSeconds"]?.intValue ?? 0) >= 60)
         let asPod: JSONValue = ["spec": pod["spec"] ?? [:]]
         #expect(PodSecurityStandards.restrictedViolations(asPod) == [])
     }
 
-    @Test("the Service is dual-stack where possible, with both ports")
+    @Test("the Service is dual-stack where possible, with the agent, cache and metrics ports")
     func service() throws {
         let service = try #require(try DeployFiles.objects("service.yaml").first)
         #expect(service[path: "spec", "ipFamilyPolicy"] == "PreferDualStack")
-        #expect(service[path: "spec", "ports"]?.arrayValue?.compactMap { $0["port"]?.intValue } == [8090, 9464])
+        #expect(service[path: "spec", "ports"]?.arrayValue?.compactMap { $0["port"]?.intValue } == [8090, 8088, 9464])
     }
 
     @Test("the example config's kubernetes: section parses and renders a valid pod per label")
