@@ -54,11 +54,34 @@ final class LocalPod: Sendable {
     let shim: ShimHarness
     let agent: Task<Void, any Error>
 
-    init(controllerURL: String, taskID: Int64, token: String) async throws {
+    /// `agentBinary`: run `hearth agent` as its own process (as in a real pod) instead of in
+    /// this process.
+    init(controllerURL: String, taskID: Int64, token: String, agentBinary: String? = nil) async throws {
         shim = try await ShimHarness.start(link: false)
-        let options = StepAgent.Options(controllerURL: controllerURL, taskID: taskID, token: token, root: shim.root, startTimeout: .seconds(60))
-        let agent = StepAgent(options: options, logger: ForgejoEnd.quietLogger)
-        self.agent = Task { try await agent.run() }
+        if let agentBinary {
+            let root = shim.root
+            let tokenFile = "\(root)/token"
+            guard FileManager.default.createFile(atPath: tokenFile, contents: Data(token.utf8)) else {
+                throw StepAgent.Failure(description: "cannot write \(tokenFile)")
+            }
+            let host = try HostEnvironment(workspace: root, runnerTemp: "\(root)/_agent_temp", toolCache: nil)
+            let process = try await host.start(ProcessSpec(
+                executable: agentBinary, arguments: ["agent"],
+                environment: [
+                    "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": root,
+                    PodLayout.controllerURLVariable: controllerURL, PodLayout.taskIDVariable: String(taskID),
+                    PodLayout.tokenFileVariable: tokenFile, PodLayout.workDirectoryVariable: root,
+                ],
+                workingDirectory: root))
+            self.agent = Task {
+                let (lines, code) = await process.collect()
+                if code != 0 { throw StepAgent.Failure(description: "hearth agent exited \(code): \(lines.suffix(20).joined(separator: "\n"))") }
+            }
+        } else {
+            let options = StepAgent.Options(controllerURL: controllerURL, taskID: taskID, token: token, root: shim.root, startTimeout: .seconds(60))
+            let agent = StepAgent(options: options, logger: ForgejoEnd.quietLogger)
+            self.agent = Task { try await agent.run() }
+        }
     }
 
     func waitUntilDone() async throws {

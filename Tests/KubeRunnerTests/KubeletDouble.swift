@@ -26,9 +26,13 @@ final class KubeletDouble: Sendable {
         var maxPods = 0
     }
 
-    init(double: KubeDouble, namespace: String = "default") throws {
+    /// Run `hearth agent` processes from this binary instead of agents in the test process.
+    let agentBinary: String?
+
+    init(double: KubeDouble, namespace: String = "default", agentBinary: String? = nil) throws {
         self.double = double
         self.namespace = namespace
+        self.agentBinary = agentBinary
         client = try KubeClient(configuration: double.configuration, logger: ForgejoEnd.quietLogger)
         pods = KubeInformer(client: client, resource: .pods, namespace: namespace, logger: ForgejoEnd.quietLogger)
         secrets = KubeInformer(client: client, resource: .secrets, namespace: namespace, logger: ForgejoEnd.quietLogger)
@@ -69,7 +73,7 @@ final class KubeletDouble: Sendable {
             let environment = Self.agentEnvironment(pod)
             guard let url = environment[PodLayout.controllerURLVariable], let taskID = environment[PodLayout.taskIDVariable].flatMap({ Int64($0) }) else { continue }
             do {
-                let local = try await LocalPod(controllerURL: url, taskID: taskID, token: token)
+                let local = try await LocalPod(controllerURL: url, taskID: taskID, token: token, agentBinary: agentBinary)
                 state.withLock { $0.started[name] = local }
                 _ = try await double.runPod(namespace: namespace, name: name)
             } catch {

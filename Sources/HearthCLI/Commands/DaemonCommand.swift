@@ -156,11 +156,13 @@ struct DaemonCommand: AsyncParsableCommand {
         // the leader only), then start the controller; losing the Lease stops this process.
         var controller: KubeController?
         var election: KubeLeaderElection?
+        var kubeClient: KubeClient?
         var holding: Task<Void, Never>?
         if let kubernetes {
             do {
                 let cluster = try Self.cluster(for: kubernetes, registration: registration, logger: logger)
                 election = cluster.election
+                kubeClient = cluster.client
                 readiness.set(ready: false, reason: "standby: waiting for lease \(cluster.election.namespace)/\(cluster.election.name)")
                 let acquiring = Task { try await cluster.election.acquire() }
                 let token = shutdown.onCancel { _ in acquiring.cancel() }
@@ -181,11 +183,14 @@ struct DaemonCommand: AsyncParsableCommand {
                 }
             } catch is CancellationError {
                 logger.info("stopped while waiting for the lease")
+                await kubeClient?.shutdown()
                 observability.stop()
                 try? await connection.shutdown()
                 return
             } catch {
                 logger.critical("kubernetes: \(error)")
+                await controller?.stop()
+                await kubeClient?.shutdown()
                 observability.stop()
                 try? await connection.shutdown()
                 throw ExitCode(1)
@@ -197,6 +202,10 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch {
             logger.critical("\(error)")
             observability.stop()
+            holding?.cancel()
+            await controller?.stop()
+            await election?.release()
+            await kubeClient?.shutdown()
             try? await connection.shutdown()
             throw ExitCode(1)
         }
@@ -204,6 +213,7 @@ struct DaemonCommand: AsyncParsableCommand {
         holding?.cancel()
         await controller?.stop()
         await election?.release()
+        await kubeClient?.shutdown()
         await podman?.close()
         await cacheServer?.stop()
         try? await connection.shutdown()
