@@ -121,6 +121,13 @@ let package = Package(
         .executableTarget(name: "hearth", dependencies: ["HearthCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         .executableTarget(name: "HearthBench", dependencies: ["Engine", "Workflow", "Expressions", "Backends", .product(name: "Yams", package: "Yams")],
                           path: "Benchmarks/HearthBench", swiftSettings: strict),
+        // The Kubernetes executor's benchmarks (controller at 1,000 jobs, step shim, job start): kept
+        // apart from HearthBench, which would otherwise pull in the controller, both doubles and NIO.
+        .executableTarget(name: "HearthKubeBench", dependencies: [
+            "KubeRunner", "KubePod", "Kube", "KubeTestDouble", "Forgejo", "ForgejoTestDouble", "ForgejoProtocol", "Engine", "Backends",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/HearthKubeBench", swiftSettings: strict),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"], swiftSettings: strict),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"], swiftSettings: strict),
         .testTarget(name: "BackendsTests", dependencies: ["Backends"], swiftSettings: strict),
