@@ -2,7 +2,7 @@ import Synchronization
 
 /// A one-shot rendezvous between Hummingbird's `onServerRunning` (or the server failing first)
 /// and ``CacheServer/start(host:port:)`` waiting for the bound port.
-final class BindSignal: Sendable {
+package final class BindSignal: Sendable {
     private enum Phase {
         case pending
         case waiting(CheckedContinuation<Int, any Error>)
@@ -12,9 +12,11 @@ final class BindSignal: Sendable {
 
     private let phase = Mutex(Phase.pending)
 
-    func succeed(_ port: Int) { complete(.success(port)) }
+    package init() {}
 
-    func fail(_ error: any Error) { complete(.failure(error)) }
+    package func succeed(_ port: Int) { complete(.success(port)) }
+
+    package func fail(_ error: any Error) { complete(.failure(error)) }
 
     private func complete(_ result: Result<Int, any Error>) {
         let continuation: CheckedContinuation<Int, any Error>? = phase.withLock { phase in
@@ -32,7 +34,7 @@ final class BindSignal: Sendable {
         continuation?.resume(with: result)
     }
 
-    func wait() async throws -> Int {
+    package func wait() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let ready: Result<Int, any Error>? = phase.withLock { phase in
                 if case .done(let result) = phase {

@@ -1,13 +1,16 @@
 /// A set of byte offsets kept as sorted, disjoint, non-adjacent half-open ranges: what an upload
 /// has received so far.
-struct ByteRangeSet: Sendable, Equatable {
-    private(set) var ranges: [Range<Int64>] = []
+package struct ByteRangeSet: Sendable, Equatable {
+    package private(set) var ranges: [Range<Int64>] = []
 
     /// The number of bytes covered.
-    var count: Int64 { ranges.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) } }
+    package var count: Int64 { ranges.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) } }
+
+    /// An empty set.
+    package init() {}
 
     /// Adds `range`, merging it with overlapping or adjacent ranges.
-    mutating func insert(_ range: Range<Int64>) {
+    package mutating func insert(_ range: Range<Int64>) {
         guard !range.isEmpty else { return }
         var merged = range
         var result: [Range<Int64>] = []
@@ -28,17 +31,17 @@ struct ByteRangeSet: Sendable, Equatable {
     }
 
     /// Whether any byte of `range` is in the set.
-    func overlaps(_ range: Range<Int64>) -> Bool {
+    package func overlaps(_ range: Range<Int64>) -> Bool {
         ranges.contains { $0.overlaps(range) }
     }
 
     /// Whether every byte of `range` is in the set.
-    func contains(_ range: Range<Int64>) -> Bool {
+    package func contains(_ range: Range<Int64>) -> Bool {
         range.isEmpty || ranges.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }
     }
 
     /// Whether the set is exactly `0..<size`.
-    func isExactly(size: Int64) -> Bool {
+    package func isExactly(size: Int64) -> Bool {
         size == 0 ? ranges.isEmpty : ranges == [0..<size]
     }
 }

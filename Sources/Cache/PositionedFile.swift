@@ -16,9 +16,9 @@ private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mo
 /// An open file used with positioned I/O (`pwrite`/`pread`), so concurrent chunks of one upload
 /// can write at their own offsets through one descriptor. Closed when the last reference goes,
 /// which keeps a descriptor from being reused while a transfer still holds it.
-final class PositionedFile: Sendable {
-    let descriptor: Int32
-    let path: String
+package final class PositionedFile: Sendable {
+    package let descriptor: Int32
+    package let path: String
 
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
@@ -28,7 +28,7 @@ final class PositionedFile: Sendable {
     deinit { close(descriptor) }
 
     /// Opens `path`; with `create` it is created when missing, with `truncate` emptied.
-    static func open(_ path: String, writable: Bool, create: Bool = false, truncate: Bool = false) throws -> PositionedFile {
+    package static func open(_ path: String, writable: Bool, create: Bool = false, truncate: Bool = false) throws -> PositionedFile {
         var flags = writable ? O_RDWR : O_RDONLY
         if create { flags |= O_CREAT }
         if truncate { flags |= O_TRUNC }
@@ -39,7 +39,7 @@ final class PositionedFile: Sendable {
     }
 
     /// Writes every readable byte of `buffers`, back to back, starting at `offset`.
-    func write(_ buffers: [ByteBuffer], at offset: Int64) throws {
+    package func write(_ buffers: [ByteBuffer], at offset: Int64) throws {
         var position = offset
         for buffer in buffers {
             try buffer.withUnsafeReadableBytes { bytes in
@@ -59,7 +59,7 @@ final class PositionedFile: Sendable {
 
     /// Reads up to `count` bytes at `offset` (fewer only at end of file), appending them to
     /// `buffer` in place.
-    func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws {
+    package func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws {
         let target = buffer.readableBytes + count
         var position = offset
         while buffer.readableBytes < target {
@@ -78,19 +78,19 @@ final class PositionedFile: Sendable {
     }
 
     /// Reads up to `count` bytes at `offset` into a new buffer.
-    func read(count: Int, at offset: Int64, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+    package func read(count: Int, at offset: Int64, allocator: ByteBufferAllocator) throws -> ByteBuffer {
         var buffer = allocator.buffer(capacity: count)
         try read(into: &buffer, count: count, at: offset)
         return buffer
     }
 
     /// Flushes the file's data to stable storage.
-    func synchronize() throws {
+    package func synchronize() throws {
         guard fsync(descriptor) == 0 else { throw SystemCallError("fsync", path) }
     }
 
     /// The current size of the file.
-    func size() throws -> Int64 {
+    package func size() throws -> Int64 {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw SystemCallError("fstat", path) }
         return Int64(info.st_size)
