@@ -91,6 +91,7 @@ struct AgentChannelTests {
         // Controller 1 goes away mid-step; controller 2 starts on the same port with no state and
         // adopts the task when the agent calls.
         await server.stop()
+        session.detach()
         let second = TaskSessions()
         let adopted = TaskSession(taskID: task.id, job: nil, client: forgejo.client, timing: forgejo.settings.reportTiming, logger: ForgejoEnd.quietLogger)
         let replacement = AgentChannelServer(sessions: second, tokens: tokens, logger: ForgejoEnd.quietLogger) { id in id == task.id ? adopted : nil }

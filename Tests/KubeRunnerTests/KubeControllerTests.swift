@@ -250,7 +250,8 @@ struct KubeControllerTests {
             if case .synced = event { resynced.signal() }
         }
         defer { harness.controller.informer.removeHandler(handler) }
-        harness.double.failNext(1, method: "GET", pathPrefix: "/api/v1/namespaces/default/pods", watch: true, status: 410)
+        // Two pod watches are open (the controller's and the kubelet double's): both get the 410.
+        harness.double.failNext(2, method: "GET", pathPrefix: "/api/v1/namespaces/default/pods", watch: true, status: 410)
         await harness.double.closeAllWatches()
         await resynced.wait(timeout: .seconds(30))
         #expect(harness.kube.statistics.lists > listsBefore, "the informer listed again after 410 Gone")

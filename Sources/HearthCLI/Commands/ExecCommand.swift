@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Backends
 import Cache
 import Engine
@@ -89,6 +90,15 @@ struct ExecCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("cache-server-addr"), help: "The host jobs use to reach the cache server (default: localhost; host.containers.internal for Podman).")
     var cacheServerAddress: String?
+
+    @Option(name: .customLong("artifact-server-path"), help: "Serve actions/upload-artifact and download-artifact locally (v3 and v4 protocols), storing under this directory (<run id>/<name>/…).")
+    var artifactServerPath: String?
+
+    @Option(name: .customLong("artifact-server-addr"), help: "The host jobs use to reach the artifact server (default: localhost; host.containers.internal for Podman).")
+    var artifactServerAddress: String?
+
+    @Option(name: .customLong("artifact-server-port"), help: "The artifact server's port (default: a free one).")
+    var artifactServerPort: Int = 0
 
     @Option(name: .customLong("parallel"), help: "How many jobs run at once.")
     var parallel: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
@@ -188,6 +198,18 @@ struct ExecCommand: AsyncParsableCommand {
                 printError("hearth exec: the cache server could not start (\(error)); actions/cache will not find a server")
             }
         }
+        var artifactServer: ArtifactServer?
+        if let artifactServerPath {
+            let server = ArtifactServer(
+                directory: artifactServerPath,
+                advertisedHost: artifactServerAddress ?? (backendName == "podman" ? "host.containers.internal" : "localhost"))
+            do {
+                _ = try await server.start(host: "::", port: artifactServerPort)
+                artifactServer = server
+            } catch {
+                throw ExecError("--artifact-server-path: the artifact server could not start: \(error)")
+            }
+        }
         let factory: any EnvironmentFactory
         var podman: PodmanConnection?
         if backendName == "podman" {
@@ -218,7 +240,7 @@ struct ExecCommand: AsyncParsableCommand {
         var summaries: [JobSummary] = []
         await withTaskGroup(of: [JobSummary].self) { group in
             for (workflow, event) in selection {
-                let context: RunContext
+                var context: RunContext
                 do {
                     context = try LocalRunContext.make(
                         workflow: workflow, event: event, payload: payload, repository: repository, secrets: secretValues,
@@ -230,6 +252,10 @@ struct ExecCommand: AsyncParsableCommand {
                     summaries.append(JobSummary(jobID: workflow.file, result: .failure, outputs: [:], instances: []))
                     continue
                 }
+                // The run id in the artifact URLs and token must be the job's GITHUB_RUN_ID.
+                if let artifactServer, let runID = context.github["run_id"]?.stringValue {
+                    context.runnerEnvironment.merge(artifactServer.environment(runID: runID)) { given, _ in given }
+                }
                 let runner = WorkflowRunner(
                     workflow: workflow, run: context, environments: factory, sink: sink, cancellation: cancellation, limit: limit,
                     selectedJobs: job.map { [$0] })
@@ -240,6 +266,7 @@ struct ExecCommand: AsyncParsableCommand {
         console?.printSummary()
         await podman?.close()
         await cacheServer?.stop()
+        await artifactServer?.stop()
 
         if cancellation.isCancelled { return signals.lastSignal == SIGTERM ? 143 : 130 }
         let ranAndFailed = summaries.contains { summary in

@@ -16,13 +16,12 @@ public final class RecordUploader: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     private let wake = AsyncSignal()
+    private let closed = Latch()
 
     private struct State {
         var records: [Data] = []
         var acknowledged = 0
         var finished = false
-        var closed = false
-        var closedWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     public init(channel: AgentChannelClient, cancellation: CancellationSignal, logger: Logger) {
@@ -66,7 +65,11 @@ public final class RecordUploader: Sendable {
                 if more && ack.next > from { continue }
                 await wake.wait(timeout: finished ? .milliseconds(200) : .seconds(1))
             } catch AgentChannelClient.Failure.unknownTask {
-                logger.error("the controller no longer knows this task; the agent stops reporting")
+                if finished {
+                    logger.info("the controller has finished with this task")
+                } else {
+                    logger.error("the controller no longer knows this task; the agent stops reporting")
+                }
                 break
             } catch {
                 logger.warning("upload to the controller failed (\(error)); retrying in \(delay)")
@@ -74,24 +77,12 @@ public final class RecordUploader: Sendable {
                 delay = min(delay * 2, .seconds(5))
             }
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.closed = true
-            defer { state.closedWaiters = [] }
-            return state.closedWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        closed.open()
     }
 
     /// Returns once `run` has ended (everything acknowledged and reported to Forgejo).
     public func waitUntilClosed() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                if state.closed { return true }
-                state.closedWaiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
+        await closed.wait()
     }
 
     /// Records appended so far (tests).

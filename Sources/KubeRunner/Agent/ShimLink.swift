@@ -12,10 +12,10 @@ public final class ShimLink: Sendable {
     private let control: Int32
     private let events: Int32
     private let state = Mutex(State())
+    private let readiness = Latch()
 
     private struct State {
         var ready: (pid: Int, uid: Int)?
-        var readyWaiters: [@Sendable () -> Void] = []
         var started: [Int: Int] = [:]
         var startWaiters: [Int: CheckedContinuation<Int, Never>] = [:]
         var exits: [Int: Int32] = [:]
@@ -74,22 +74,7 @@ public final class ShimLink: Sendable {
     /// Waits until the shim has started and said `ready` (it then has written the container's
     /// environment). Returns false when `timeout` passes first.
     public func waitUntilReady(timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let once = ResumeOnce(continuation)
-            let now = state.withLock { state -> Bool in
-                if state.ready != nil { return true }
-                state.readyWaiters.append { once.resume(true) }
-                return false
-            }
-            if now {
-                once.resume(true)
-                return
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                once.resume(false)
-            }
-        }
+        await readiness.wait(timeout: timeout)
     }
 
     /// The uid steps run as in the job container (from the shim's `ready` line).
@@ -131,12 +116,8 @@ public final class ShimLink: Sendable {
         guard let verb = fields.first else { return }
         switch verb {
         case "ready":
-            let waiters = state.withLock { state -> [@Sendable () -> Void] in
-                state.ready = (Int(fields.count > 1 ? fields[1] : "") ?? 0, Int(fields.count > 2 ? fields[2] : "") ?? -1)
-                defer { state.readyWaiters = [] }
-                return state.readyWaiters
-            }
-            for waiter in waiters { waiter() }
+            state.withLock { $0.ready = (Int(fields.count > 1 ? fields[1] : "") ?? 0, Int(fields.count > 2 ? fields[2] : "") ?? -1) }
+            readiness.open()
         case "started" where fields.count >= 3:
             guard let number = Int(fields[1]), let pid = Int(fields[2]) else { return }
             let waiter = state.withLock { state -> CheckedContinuation<Int, Never>? in

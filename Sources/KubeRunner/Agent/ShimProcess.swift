@@ -54,9 +54,8 @@ final class OutputReader: Sendable {
 
     private struct State {
         var exited = false
-        var closed = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
     }
+    private let closed = Latch()
 
     init(path: String, continuation: AsyncStream<String>.Continuation) {
         self.path = path
@@ -72,14 +71,7 @@ final class OutputReader: Sendable {
     func finishAfterExit() { state.withLock { $0.exited = true } }
 
     func waitUntilClosed() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                if state.closed { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
+        await closed.wait()
     }
 
     private func readAll() {
@@ -127,11 +119,6 @@ final class OutputReader: Sendable {
         }
         if !pending.isEmpty { emit(pending[...]) }
         continuation.finish()
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.closed = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        closed.open()
     }
 }

@@ -109,6 +109,7 @@ public final class KubeController: TaskExecutor {
             await task.value
         }
         await server.stop()
+        for session in sessions.all where !session.isClosed { session.detach() }
     }
 
     // MARK: - Running a task
@@ -176,8 +177,14 @@ public final class KubeController: TaskExecutor {
         sessions.add(session)
         supervised.withLock { _ = $0.insert(task.id) }
         defer {
-            sessions.remove(task.id)
             supervised.withLock { _ = $0.remove(task.id) }
+            // The agent polls once more to hear that its job is reported: keep answering for a while.
+            let sessions = self.sessions
+            let taskID = task.id
+            Task {
+                try? await Task.sleep(for: .seconds(60))
+                sessions.remove(taskID)
+            }
         }
         for warning in rendered.warnings { logger.warning("task \(task.id): \(warning)") }
 

@@ -18,16 +18,14 @@ public final class TaskSession: Sendable {
     private let timing: ReportTiming
     private let logger: Logger
     private let state = Mutex(State())
+    private let ready = Latch()
+    private let closed = Latch()
 
     private struct State {
         var next = 0
         var reporter: TaskReporter?
         var reporting: Task<Void, Never>?
-        var ready = false
-        var readyWaiters: [@Sendable () -> Void] = []
         var finishing = false
-        var closed = false
-        var closedWaiters: [CheckedContinuation<Void, Never>] = []
         var result: Conclusion?
         var lastContact = ContinuousClock.now
         var jobFetched = false
@@ -43,33 +41,11 @@ public final class TaskSession: Sendable {
     }
 
     /// The pod's services are ready: the agent may have its job.
-    public func markReady() {
-        let waiters = state.withLock { state -> [@Sendable () -> Void] in
-            state.ready = true
-            defer { state.readyWaiters = [] }
-            return state.readyWaiters
-        }
-        for waiter in waiters { waiter() }
-    }
+    public func markReady() { ready.open() }
 
     /// Waits up to `timeout` for readiness (a long poll for the agent's job request).
     func waitUntilReady(timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let once = ResumeOnce(continuation)
-            let now = state.withLock { state -> Bool in
-                if state.ready { return true }
-                state.readyWaiters.append { once.resume(true) }
-                return false
-            }
-            if now {
-                once.resume(true)
-                return
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                once.resume(false)
-            }
-        }
+        await ready.wait(timeout: timeout)
     }
 
     func noteJobFetched() {
@@ -81,7 +57,7 @@ public final class TaskSession: Sendable {
 
     /// Whether the agent has asked for its job or uploaded anything.
     public var agentConnected: Bool { state.withLock { $0.jobFetched || $0.next > 0 } }
-    public var isClosed: Bool { state.withLock { $0.closed } }
+    public var isClosed: Bool { closed.isOpen }
     /// The job's result once the agent finished it.
     public var result: Conclusion? { state.withLock { $0.result } }
 
@@ -119,10 +95,8 @@ public final class TaskSession: Sendable {
     }
 
     func acknowledgement(next: Int? = nil) -> AgentAcknowledgement {
-        state.withLock { state in
-            AgentAcknowledgement(
-                next: next ?? state.next, cancel: cancellation.isCancelled, reason: cancellation.reason, closed: state.closed)
-        }
+        AgentAcknowledgement(
+            next: next ?? state.withLock { $0.next }, cancel: cancellation.isCancelled, reason: cancellation.reason, closed: closed.isOpen)
     }
 
     private func start(_ state: inout State, stepCount: Int, stepDebug: Bool) {
@@ -140,13 +114,8 @@ public final class TaskSession: Sendable {
             return state.reporter!
         }
         await reporter.close(result: result, message: message)
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.closed = true
-            state.reporting?.cancel()
-            defer { state.closedWaiters = [] }
-            return state.closedWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        state.withLock { $0.reporting?.cancel() }
+        closed.open()
     }
 
     /// Ends the task without its agent (the pod failed, never started, or vanished): the reason is
@@ -162,16 +131,14 @@ public final class TaskSession: Sendable {
         await close(result: result, message: message)
     }
 
+    /// Stops reporting without an end (the controller stops; the next one adopts the job).
+    public func detach() {
+        state.withLock { $0.reporting?.cancel() }
+    }
+
     /// Returns once the job's end has been reported to Forgejo.
     public func waitUntilClosed() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                if state.closed { return true }
-                state.closedWaiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
+        await closed.wait()
     }
 }
 
