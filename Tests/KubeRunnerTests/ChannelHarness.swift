@@ -53,6 +53,8 @@ struct ForgejoEnd {
 final class LocalPod: Sendable {
     let shim: ShimHarness
     let agent: Task<Void, any Error>
+    /// The `hearth agent` process, when the pod runs the binary.
+    let agentProcess: (any RunningProcess)?
 
     /// `agentBinary`: run `hearth agent` as its own process (as in a real pod) instead of in
     /// this process.
@@ -73,6 +75,7 @@ final class LocalPod: Sendable {
                     PodLayout.tokenFileVariable: tokenFile, PodLayout.workDirectoryVariable: root,
                 ],
                 workingDirectory: root))
+            agentProcess = process
             self.agent = Task {
                 let (lines, code) = await process.collect()
                 if code != 0 { throw StepAgent.Failure(description: "hearth agent exited \(code): \(lines.suffix(20).joined(separator: "\n"))") }
@@ -80,6 +83,7 @@ final class LocalPod: Sendable {
         } else {
             let options = StepAgent.Options(controllerURL: controllerURL, taskID: taskID, token: token, root: shim.root, startTimeout: .seconds(60))
             let agent = StepAgent(options: options, logger: ForgejoEnd.quietLogger)
+            agentProcess = nil
             self.agent = Task { try await agent.run() }
         }
     }
@@ -91,6 +95,7 @@ final class LocalPod: Sendable {
 
     func remove() async {
         agent.cancel()
+        agentProcess?.terminate(grace: .seconds(1))
         await shim.stop()
     }
 }

@@ -87,7 +87,7 @@ struct ContainerOptions: Equatable {
         guard let text, !text.allSatisfy(\.isWhitespace) else { return options }
         let words: [String]
         do {
-            words = try CommandWords.split(text)
+            words = try ShellWords.split(text)
         } catch {
             throw PodRenderError("\(owner): the options cannot be read (\(error)): \(text)")
         }

@@ -115,7 +115,7 @@ private struct RenderContext {
             }
             if let command = service.command, !command.allSatisfy(\.isWhitespace) {
                 do {
-                    container["args"] = .array(try CommandWords.split(command).map { .string($0) })
+                    container["args"] = .array(try ShellWords.split(command).map { .string($0) })
                 } catch {
                     throw PodRenderError("\(owner): the command cannot be read (\(error)): \(command)")
                 }

@@ -44,7 +44,7 @@ public final class RecordUploader: Sendable {
     /// Uploads at least once a second even when idle, so cancellation reaches the job promptly.
     public func run() async {
         var delay: Duration = .milliseconds(200)
-        while true {
+        while !Task.isCancelled {
             let (from, batch, finished) = state.withLock { state -> (Int, [Data], Bool) in
                 let end = min(state.records.count, state.acknowledged + 500)
                 return (state.acknowledged, Array(state.records[state.acknowledged..<end]), state.finished)

@@ -86,8 +86,14 @@ public struct StepAgent: Sendable {
             return
         }
         let environment = ShimEnvironment(link: link, root: options.root)
-        await taskJob.run(progress: progress, workspace: environment.workspace) { _ in ShimEnvironmentFactory(environment: environment) }
-        await uploading.value
+        // Cancelling the agent (its process is stopped) cancels the job and stops uploading.
+        await withTaskCancellationHandler {
+            await taskJob.run(progress: progress, workspace: environment.workspace) { _ in ShimEnvironmentFactory(environment: environment) }
+            await uploading.value
+        } onCancel: {
+            cancellation.cancel(reason: "The agent was stopped")
+            uploading.cancel()
+        }
         // The job container's shell ends, so the pod completes even before the controller deletes it.
         link.send("exit")
     }

@@ -1,12 +1,13 @@
-/// Splits `options:`, `command:` and `--health-cmd` text into words as a POSIX shell quotes them:
-/// whitespace separates words, `'…'` is literal, `"…"` allows `\"`, `\\`, `\$` and `` \` ``, and
-/// a backslash outside quotes escapes the next character. No expansion of any kind.
-enum CommandWords {
-    struct UnterminatedQuote: Error, CustomStringConvertible {
-        var description: String { "an unterminated quote" }
+/// Splits a command line into words the way a POSIX shell does for quoting: whitespace separates
+/// words, `'…'` is literal, `"…"` allows `\"`, `\\`, `\$` and `` \` `` escapes, and a backslash
+/// outside quotes escapes the next character. No expansion of any kind.
+/// Shared by the Podman options parser and the Kubernetes pod renderer.
+public enum ShellWords {
+    public struct UnterminatedQuote: Error, CustomStringConvertible {
+        public var description: String { "unterminated quote" }
     }
 
-    static func split(_ text: String) throws(UnterminatedQuote) -> [String] {
+    public static func split(_ text: String) throws(UnterminatedQuote) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
@@ -38,7 +39,8 @@ enum CommandWords {
                         closed = true
                         break
                     }
-                    if next == "\\", let escaped = iterator.next() {
+                    if next == "\\" {
+                        guard let escaped = iterator.next() else { break }
                         if !"\"\\$`".contains(escaped) { current.append("\\") }
                         current.append(escaped)
                     } else {
@@ -47,6 +49,7 @@ enum CommandWords {
                 }
                 if !closed { throw UnterminatedQuote() }
             case "\\":
+                // A backslash before a newline joins the lines.
                 guard let escaped = iterator.next(), escaped != "\n" else { continue }
                 inWord = true
                 current.append(escaped)
