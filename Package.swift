@@ -97,7 +97,7 @@ let package = Package(
         ], swiftSettings: strict),
         // A Kubernetes API server double for the subset Hearth uses (tests, `hearth-kube-double`).
         .target(name: "KubeTestDouble", dependencies: [
-            "Kube",
+            "Kube", "Cache",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +111,7 @@ let package = Package(
         // The Kubernetes executor: the controller (tasks → pods, agent channel, adoption, sweep) and
         // the in-pod agent that runs the steps through the job container's shell shim.
         .target(name: "KubeRunner", dependencies: [
-            "Kube", "KubePod", "Engine", "Backends", "Workflow", "Expressions", "Forgejo", "ForgejoProtocol",
+            "Kube", "KubePod", "Cache", "Engine", "Backends", "Workflow", "Expressions", "Forgejo", "ForgejoProtocol",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// A one-shot rendezvous between Hummingbird's `onServerRunning` (or the server failing first)
-/// and ``CacheServer/start(host:port:)`` waiting for the bound port.
+/// and the code waiting for the bound port (the cache and artifact servers, the agent channel,
+/// the Kubernetes API double).
 package final class BindSignal: Sendable {
     private enum Phase {
         case pending

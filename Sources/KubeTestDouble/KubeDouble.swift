@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import Hummingbird
 import Kube
@@ -44,7 +45,7 @@ public final class KubeDouble: Sendable {
         let boundPort = Mutex(port)
         let responder = KubeDoubleResponder(store: store, monitor: monitor, options: options,
                                             address: { "\(urlHost):\(boundPort.withLock { $0 })" })
-        let signal = StartupSignal()
+        let signal = BindSignal()
         var logger = Logger(label: "hearth.kube-double")
         logger.logLevel = .critical
         let application = Application(

@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import Hummingbird
 import Logging
@@ -37,24 +38,24 @@ public final class AgentChannelServer: Sendable {
         router.get("/hearth/agent/v1/healthz") { _, _ in "ok\n" }
         var quiet = logger
         quiet.logLevel = .warning
-        let bound = PortPromise()
+        let bound = BindSignal()
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hearth-controller", reuseAddress: true),
             onServerRunning: { channel in
-                bound.resolve(.success(channel.localAddress?.port ?? port))
+                bound.succeed(channel.localAddress?.port ?? port)
             }, logger: quiet)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: quiet))
         let task = Task {
                 do {
                     try await group.run()
-                    bound.resolve(.failure(ChannelFailure(description: "the agent channel stopped before it started")))
+                    bound.fail(ChannelFailure(description: "the agent channel stopped before it started"))
                 } catch {
-                    bound.resolve(.failure(ChannelFailure(description: "cannot listen on \(host):\(port): \(error)")))
+                    bound.fail(ChannelFailure(description: "cannot listen on \(host):\(port): \(error)"))
                     throw error
                 }
             }
         running.withLock { $0 = (task, group) }
-        return try await bound.value()
+        return try await bound.wait()
     }
 
     /// Stops accepting, closes connections and waits for the server to end.
@@ -112,31 +113,5 @@ public final class AgentChannelServer: Sendable {
     private func json(_ value: some Encodable) throws -> Response {
         let data = try JSONEncoder().encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// The bound port (or the failure to bind), from `onServerRunning` to `start`.
-final class PortPromise: Sendable {
-    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func resolve(_ result: Result<Int, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func value() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { state -> Result<Int, any Error>? in
-                if let result = state.result { return result }
-                state.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(with: ready) }
-        }
     }
 }
