@@ -52,7 +52,7 @@ extension KubeClient {
                 throw error
             } catch {
                 if Task.isCancelled { throw CancellationError() }
-                guard attempt < retry.maxAttempts else { throw error }
+                guard attempt < retry.maxAttempts, !isShutDown else { throw error }
                 let delay = retry.delay(afterAttempt: attempt, retryAfter: nil)
                 logger.debug("Kubernetes \(request.method) \(request.path) failed, retrying in \(delay): \(error)")
                 try await Task.sleep(for: delay)

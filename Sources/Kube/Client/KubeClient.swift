@@ -17,6 +17,7 @@ public final class KubeClient: Sendable {
     let logger: Logger
     let tokens: KubeTokenProvider
     let counters = Mutex(KubeClientStatistics())
+    private let closed = Atomic<Bool>(false)
 
     /// Makes a client; fails when the configuration's certificates or key cannot be loaded.
     /// `connectTimeout` bounds each try to reach the server (AsyncHTTPClient keeps re-dialling a
@@ -36,11 +37,15 @@ public final class KubeClient: Sendable {
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
     }
 
+    /// True once `shutdown()` was called: loops built on the client (informers) stop.
+    public var isShutDown: Bool { closed.load(ordering: .acquiring) }
+
     /// What this client has sent so far.
     public var statistics: KubeClientStatistics { counters.withLock { $0 } }
 
     /// Closes the connections. The client must not be used afterwards.
     public func shutdown() async {
+        closed.store(true, ordering: .releasing)
         try? await http.shutdown()
     }
 

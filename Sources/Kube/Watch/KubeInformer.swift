@@ -26,6 +26,7 @@ public final class KubeInformer: Sendable {
         var cache: [String: JSONValue] = [:]
         var resourceVersion: String?
         var synced = false
+        var stopped = false
         var handlers: [Int: Handler] = [:]
         var handlerOrder: [Int] = []
         var nextID = 0
@@ -73,10 +74,11 @@ public final class KubeInformer: Sendable {
     /// Whether the first list has completed.
     public var isSynced: Bool { state.withLock { $0.synced } }
 
-    /// Returns once the first list has completed (or when the calling task is cancelled).
+    /// Returns once the first list has completed, when the calling task is cancelled, or when
+    /// `run()` has returned (check `isSynced` where it matters).
     public func waitUntilSynced() async {
         let id: Int? = state.withLock { state in
-            if state.synced { return nil }
+            if state.synced || state.stopped { return nil }
             state.nextID += 1
             return state.nextID
         }
@@ -84,7 +86,7 @@ public final class KubeInformer: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state -> Bool in
-                    if state.synced || state.abandonedWaiters.remove(id) != nil { return true }
+                    if state.synced || state.stopped || state.abandonedWaiters.remove(id) != nil { return true }
                     state.waiters[id] = continuation
                     return false
                 }
@@ -130,11 +132,11 @@ public final class KubeInformer: Sendable {
 
     // MARK: Running
 
-    /// Lists, then watches, until the calling task is cancelled.
+    /// Lists, then watches, until the calling task is cancelled or the client is shut down.
     public func run() async {
         var needsList = true
         var failures = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled && !client.isShutDown {
             do {
                 if needsList {
                     try await relist()
@@ -158,13 +160,19 @@ public final class KubeInformer: Sendable {
             } catch let error as KubeAPIError where error.isGone {
                 needsList = true
             } catch {
-                if Task.isCancelled { break }
+                if Task.isCancelled || client.isShutDown { break }
                 failures += 1
                 let delay = backoff.delay(afterAttempt: failures, retryAfter: (error as? KubeAPIError)?.retryAfter)
                 logger.warning("\(needsList ? "list" : "watch") of \(resource) failed (retrying in \(delay)): \(error)")
                 try? await Task.sleep(for: delay)
             }
         }
+        let waiting = state.withLock { state in
+            state.stopped = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiting { waiter.resume() }
     }
 
     private enum WatchOutcome {
