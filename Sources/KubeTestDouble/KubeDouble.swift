@@ -78,7 +78,7 @@ public final class KubeDouble: Sendable {
     /// Ends every watch stream, stops accepting and waits for the server to finish.
     public func stop() async {
         guard !stopped.withLock({ let was = $0; $0 = true; return was }) else { return }
-        await store.closeAllWatches()
+        await store.closeAllWatches(stopping: true)
         await store.cancelTimers()
         await group.triggerGracefulShutdown()
         _ = await task.result

@@ -1,4 +1,5 @@
 import Foundation
+import HearthTestSupport
 import Testing
 
 @Suite("hearth exec --backend podman")
@@ -37,5 +38,82 @@ struct ExecPodmanTests {
         #expect(try String(contentsOfFile: repo + "/out.txt", encoding: .utf8) == "written-in-container\n")
         #expect(result.stdout.contains("--privileged"), "\(result.stdout)")
         #expect(!result.stdout.contains("never"))
+    }
+}
+
+extension ExecPodmanTests {
+    @Test("JavaScript actions (local and remote: main, post, inputs, outputs) and a remote composite run in a busybox job container with the runner's node injected")
+    func javaScriptActionWithoutNodeInImage() async throws {
+        if ProcessInfo.processInfo.environment["HEARTH_SKIP_PODMAN_TESTS"] == "1" { return }
+        try #require(Self.podmanAvailable, "podman is needed: run ../shared/ci/container-setup.sh (or set HEARTH_SKIP_PODMAN_TESTS=1)")
+        let repo = try HearthBinary.repository([
+            ".forgejo/actions/greet/action.yml": """
+                inputs:
+                  who: {required: true}
+                outputs:
+                  greeting: {description: the greeting}
+                runs:
+                  using: node20
+                  pre: pre.js
+                  main: main.js
+                  post: post.js
+                """,
+            ".forgejo/actions/greet/pre.js": "require('fs').appendFileSync(process.env.GITHUB_STATE, 'phase=pre-ran\\n');\n",
+            ".forgejo/actions/greet/main.js": """
+                const fs = require('fs');
+                console.log(`hello ${process.env.INPUT_WHO} (state ${process.env.STATE_phase}) with node ${process.version} at ${process.execPath}`);
+                fs.appendFileSync(process.env.GITHUB_OUTPUT, `greeting=hi ${process.env.INPUT_WHO}\\n`);
+                fs.writeFileSync('from-js.txt', 'js was here');
+                """,
+            ".forgejo/actions/greet/post.js": "console.log('post ran');\n",
+            ".forgejo/workflows/ci.yml": """
+                on: push
+                jobs:
+                  js:
+                    runs-on: any
+                    container:
+                      image: localhost/busybox:test
+                    steps:
+                      - run: command -v node || echo "no node in the image"
+                      - id: greet
+                        uses: ./.forgejo/actions/greet
+                        with:
+                          who: busybox
+                      - run: echo "output was ${{ steps.greet.outputs.greeting }}"
+                      - uses: acme/remote-js@v1
+                      - uses: acme/remote-composite@v1
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: repo) }
+        // Remote actions are fetched into the action cache on this machine, which the job
+        // container sees read-only.
+        let repos = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-exec-actions-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: repos) }
+        try GitFixture.makeRepository(at: repos, name: "acme/remote-js", files: [
+            "action.yml": "runs:\n  using: node16\n  main: index.js\n",
+            "index.js": "console.log(`remote js from ${__dirname}`);\n",
+        ], tags: ["v1"])
+        try GitFixture.makeRepository(at: repos, name: "acme/remote-composite", files: [
+            "action.yml": "runs:\n  using: composite\n  steps:\n    - shell: sh\n      run: cat \"$GITHUB_ACTION_PATH/data.txt\"\n",
+            "data.txt": "composite data read in the container\n",
+        ], tags: ["v1"])
+        let git = try GitHTTPServer(root: repos)
+        defer { git.stop() }
+        let cache = repos + "-cache"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let result = try await HearthBinary.run([
+            "exec", "-C", repo, "--backend", "podman", "--default-actions-url", git.baseURL, "--action-cache", cache,
+        ])
+        let output = result.stdout + result.stderr
+        #expect(result.status == 0, "\(output)")
+        #expect(output.contains("no node in the image"))
+        #expect(output.contains("hello busybox (state undefined) with node v"), "\(output)")
+        #expect(output.contains("`pre` execution is not supported for local action"))
+        #expect(output.contains("at /__hearth/node/ld.so"), "the injected node ran: \(output)")
+        #expect(output.contains("output was hi busybox"))
+        #expect(output.contains("post ran"))
+        #expect(output.contains("remote js from /__hearth/actions/"), "\(output)")
+        #expect(output.contains("composite data read in the container"))
+        #expect(try String(contentsOfFile: repo + "/from-js.txt", encoding: .utf8) == "js was here")
     }
 }

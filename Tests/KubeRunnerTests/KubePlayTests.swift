@@ -54,8 +54,9 @@ struct KubePlayTests {
         }
 
         func stop() async {
-            await harness.stopAll()
+            // The kubelet's informers watch the double: they go first.
             await kubelet.stop()
+            await harness.stopAll()
             _ = await PodmanKubelet.run(["podman", "network", "rm", "-f", network])
         }
 
@@ -72,7 +73,7 @@ struct KubePlayTests {
         }
     }
 
-    @Test("a multi-step job with a service, across a controller restart mid-step")
+    @Test("a multi-step job with a service and a JavaScript action (node injected into busybox), across a controller restart mid-step")
     func serviceAndRestart() async throws {
         try await Setup.run { setup in
         let jobs = try setup.harness.forgejo.double.queue(workflowYAML: """
@@ -96,6 +97,13 @@ struct KubePlayTests {
                       echo "by ::1: $(wget -qO- 'http://[::1]:8080/')"
                   - id: a
                     run: echo "answer=42" >> "$GITHUB_OUTPUT"
+                  - name: write a JavaScript action (the busybox job image has no node)
+                    run: |
+                      mkdir -p act
+                      printf 'runs:\\n  using: node20\\n  main: index.js\\n' > act/action.yml
+                      echo 'console.log("js in busybox: " + process.execPath)' > act/index.js
+                      command -v node || echo "no node in the job image"
+                  - uses: ./act
                   - name: wait
                     run: |
                       echo waiting
@@ -105,10 +113,11 @@ struct KubePlayTests {
         let job = try #require(jobs.first)
         let forgejo = setup.harness.forgejo
         let kubelet = setup.kubelet
-        _ = try await forgejo.double.waitForTask(timeout: .seconds(180), description: "the waiting step") {
-            $0.logContents.contains("waiting") || !kubelet.failures.isEmpty
+        let waiting = try await forgejo.double.waitForTask(timeout: .seconds(180), description: "the waiting step") {
+            $0.logContents.contains("waiting") || $0.status.isDone || !kubelet.failures.isEmpty
         }
         try #require(setup.kubelet.failures.isEmpty, "\(setup.kubelet.failures)")
+        try #require(waiting.logContents.contains("waiting"), "\(waiting.logContents)")
         let podName = try #require(await setup.harness.double.objects(.pods, namespace: "default").first?.objectName)
 
         // The controller goes away; the pod and its step keep running; a new controller on the same
@@ -126,6 +135,8 @@ struct KubePlayTests {
         #expect(rows.contains("by name: hello-from-web"))
         #expect(rows.contains("by ::1: hello-from-web"))
         #expect(finished.outputs == ["answer": "42"])
+        #expect(rows.contains("no node in the job image"))
+        #expect(rows.contains("js in busybox: /__w/_hearth/node/ld.so"), "the agent's node, copied onto the shared volume: \(rows)")
         for line in ["waiting", "released"] {
             #expect(rows.filter { $0 == line }.count == 1, "'\(line)' once in \(rows)")
         }
@@ -153,7 +164,7 @@ struct KubePlayTests {
         let forgejo = setup.harness.forgejo
         let kubelet = setup.kubelet
         let task = try await forgejo.double.waitForTask(timeout: .seconds(180), description: "the sleeping step") {
-            $0.logContents.contains("sleeping") || !kubelet.failures.isEmpty
+            $0.logContents.contains("sleeping") || $0.status.isDone || !kubelet.failures.isEmpty
         }
         try #require(setup.kubelet.failures.isEmpty, "\(setup.kubelet.failures)")
         #expect(try forgejo.double.cancel(taskID: task.id))

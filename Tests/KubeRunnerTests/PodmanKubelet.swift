@@ -116,6 +116,8 @@ final class PodmanKubelet: Sendable {
         }
         volumes.append(["name": "hearth-binary", "hostPath": ["path": .string(Self.hearthBinary), "type": "File"]])
         volumes.append(["name": "swift-runtime", "hostPath": ["path": .string(Self.swiftRuntime), "type": "Directory"]])
+        // The agent image would ship node; here this machine's node stands in (debian-ci:slim has its libraries).
+        volumes.append(["name": "agent-node", "hostPath": ["path": .string(Self.hostNode), "type": "File"]])
         spec["volumes"] = .array(volumes)
         spec["containers"] = .array((spec["containers"]?.arrayValue ?? []).map { container -> JSONValue in
             var container = container
@@ -136,6 +138,7 @@ final class PodmanKubelet: Sendable {
                 var mounts = container["volumeMounts"]?.arrayValue ?? []
                 mounts.append(["name": "hearth-binary", "mountPath": "/usr/local/bin/hearth", "readOnly": true])
                 mounts.append(["name": "swift-runtime", "mountPath": .string(Self.swiftRuntime), "readOnly": true])
+                mounts.append(["name": "agent-node", "mountPath": "/usr/local/bin/node", "readOnly": true])
                 container["volumeMounts"] = .array(mounts)
             }
             return container
@@ -168,6 +171,12 @@ final class PodmanKubelet: Sendable {
             directory = directory.deletingLastPathComponent()
         }
         return FileManager.default.currentDirectoryPath + "/.build/debug/hearth"
+    }
+
+    /// This machine's node binary (symlinks resolved).
+    static var hostNode: String {
+        let found = ExecutableLookup.resolve("node", path: ProcessInfo.processInfo.environment["PATH"]) ?? "/usr/bin/node"
+        return (found as NSString).resolvingSymlinksInPath
     }
 
     /// Where the Swift runtime libraries the binary links live (its RUNPATH).

@@ -24,12 +24,10 @@ struct ShimHarness {
     }
 
     func stop() async {
-        if let link {
-            link.send("exit")
-        } else {
-            _ = try? ShimLink(directory: "\(root)/_hearth").send("exit")
-        }
+        let link = self.link ?? (try? ShimLink(directory: "\(root)/_hearth"))
+        link?.send("exit")
         _ = await shim.waitForExit()
+        link?.close()
         try? FileManager.default.removeItem(atPath: root)
     }
 }

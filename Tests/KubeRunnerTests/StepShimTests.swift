@@ -87,6 +87,7 @@ struct StepShimTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-noshim-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let link = try ShimLink(directory: root)
+        defer { link.close() }
         #expect(await link.waitUntilReady(timeout: .milliseconds(300)) == false)
     }
 }

@@ -26,6 +26,10 @@ public protocol ExecutionEnvironment: Sendable {
     /// Translates a path inside `runnerTemp` or `workspace` into one Hearth can open.
     func hostPath(for environmentPath: String) -> String
 
+    /// The path steps see for a path on Hearth's side (e.g. a fetched action in the action
+    /// cache); nil when that directory is not shared with the steps.
+    func environmentPath(for hostPath: String) -> String?
+
     /// Starts a process; its working directory and paths are environment paths.
     func start(_ spec: ProcessSpec) async throws(ProcessLaunchError) -> any RunningProcess
 
@@ -35,6 +39,10 @@ public protocol ExecutionEnvironment: Sendable {
     /// Whether `program` can be found with `path` where steps run (the default shell is bash
     /// only where bash exists, as on GitHub).
     func hasProgram(_ program: String, path: String?) async -> Bool
+
+    /// How JavaScript actions start node where steps run; nil when there is none. `configured` is
+    /// the runner's node setting (a path on the runner's machine).
+    func node(configured: String?, path: String?) async -> NodeCommand?
 }
 
 extension ExecutionEnvironment {
@@ -43,6 +51,14 @@ extension ExecutionEnvironment {
     /// On the machine Hearth runs on.
     public func hasProgram(_ program: String, path: String?) async -> Bool {
         ExecutableLookup.resolve(program, path: path) != nil
+    }
+
+    /// Steps run where Hearth does: every path is the same.
+    public func environmentPath(for hostPath: String) -> String? { hostPath }
+
+    /// On the machine Hearth runs on: the configured node, else `node` in `path`.
+    public func node(configured: String?, path: String?) async -> NodeCommand? {
+        await HostNode.locate(configured: configured, path: path)
     }
 }
 

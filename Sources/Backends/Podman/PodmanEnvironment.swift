@@ -28,6 +28,7 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     private let plan: PodmanPodPlan
     private let imageEnvironment: [String: String]
     private let tornDown = Mutex(false)
+    private let injectedNode: NodeCommand?
 
     private init(client: PodmanClient, plan: PodmanPodPlan, options: PodmanEnvironmentOptions, imageEnvironment: [String: String]) {
         self.client = client
@@ -40,6 +41,7 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         jobContainerName = plan.job.spec.name
         notices = plan.notices
         labels = plan.labels
+        injectedNode = options.nodeBundle?.command(at: options.nodePath)
     }
 
     /// Creates and starts the job's pod, waits for its services to be healthy, and returns the
@@ -101,6 +103,20 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         let found = ((try? await client.run(in: jobContainerName, ["/bin/sh", "-c", script, "sh", path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", program]))?.exitCode ?? 1) == 0
         programs.withLock { $0[program] = found }
         return found
+    }
+
+    public func environmentPath(for hostPath: String) -> String? { plan.containerPath(for: hostPath) }
+
+    /// The image's own node when `path` finds one (as act and forgejo-runner use it), else the
+    /// runner's node mounted at `options.nodePath`; nil when neither exists.
+    public func node(configured: String?, path: String?) async -> NodeCommand? {
+        let script = "PATH=\"$1\" node --version 2>/dev/null"
+        let search = path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        if let probe = try? await client.run(in: jobContainerName, ["/bin/sh", "-c", script, "sh", search]), probe.exitCode == 0,
+           let version = probe.output.first(where: { $0.hasPrefix("v") }) {
+            return NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
+        }
+        return injectedNode
     }
 
     public func hostPath(for environmentPath: String) -> String {

@@ -52,6 +52,13 @@ public struct PodmanEnvironmentOptions: Sendable {
     public var healthTimeout: Duration = .seconds(300)
     /// Labels added to every object (e.g. the runner's id, for a sweep limited to that runner).
     public var labels: [String: String] = [:]
+    /// The runner's node, mounted read-only at `nodePath` in the job container so that JavaScript
+    /// actions run in images without node; nil: only the image's own node is used.
+    public var nodeBundle: NodeBundle?
+    /// Where the runner's action cache appears in job containers (mounted read-only).
+    public static let actionCachePath = "/__hearth/actions"
+    /// Where `nodeBundle` appears in the job container.
+    public var nodePath = "/__hearth/node"
 
     public init() {}
 }

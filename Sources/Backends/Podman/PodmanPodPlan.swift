@@ -101,6 +101,10 @@ struct PodmanPodPlan: Sendable {
         jobMounts += options.additionalMounts.map {
             PodmanAPI.Mount(destination: $0.containerPath, source: $0.hostPath, options: ["rbind", $0.readOnly ? "ro" : "rw"])
         }
+        // Each file of the runner's node on its own read-only bind mount: nothing is copied.
+        jobMounts += (options.nodeBundle?.files ?? []).map {
+            PodmanAPI.Mount(destination: "\(options.nodePath)/\($0.name)", source: $0.source, options: ["bind", "ro"])
+        }
         let (extraMounts, jobVolumes) = try Self.volumes(jobRequest.volumes, owner: "the job container", policy: options.volumePolicy)
         var jobLabels = labels
         jobLabels["hearth.role"] = "job"
@@ -179,6 +183,15 @@ struct PodmanPodPlan: Sendable {
         for mapping in pathMappings {
             if path == mapping.container { return mapping.host }
             if path.hasPrefix(mapping.container + "/") { return mapping.host + path.dropFirst(mapping.container.count) }
+        }
+        return nil
+    }
+
+    /// The path inside the job container of a host path, when it lies in a shared directory.
+    func containerPath(for path: String) -> String? {
+        for mapping in pathMappings {
+            if path == mapping.host { return mapping.container }
+            if path.hasPrefix(mapping.host + "/") { return mapping.container + path.dropFirst(mapping.host.count) }
         }
         return nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Backends
 import Synchronization
 import Workflow
 
@@ -7,12 +8,12 @@ import Workflow
 /// Within a job each `uses:` is resolved once.
 final class ActionResolver: Sendable {
     let run: RunContext
-    let workspace: String
+    let environment: any ExecutionEnvironment
     private let resolved = Mutex<[String: ResolvedAction]>([:])
 
-    init(run: RunContext, workspace: String) {
+    init(run: RunContext, environment: any ExecutionEnvironment) {
         self.run = run
-        self.workspace = workspace
+        self.environment = environment
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -35,10 +36,11 @@ final class ActionResolver: Sendable {
         case .docker(let image):
             throw Failure(description: "'docker://\(image)' is a container image, not an action directory")
         case .local(let path):
-            let directory = URL(fileURLWithPath: (workspace as NSString).appendingPathComponent(path)).standardizedFileURL.path
+            let directory = URL(fileURLWithPath: (environment.workspace as NSString).appendingPathComponent(path)).standardizedFileURL.path
+            let hostDirectory = environment.hostPath(for: directory)
             action = ResolvedAction(
-                uses: uses, manifest: try readManifest(directory, uses: uses), directory: directory, repository: "", ref: "",
-                identity: directory)
+                uses: uses, manifest: try readManifest(hostDirectory, uses: uses), directory: directory, hostDirectory: hostDirectory,
+                repository: "", ref: "", identity: directory)
         case .remote(let remote):
             guard let fetcher = run.actionFetcher else {
                 throw Failure(description: "'\(uses)' is a remote action, but this run has no action cache to fetch it into")
@@ -50,8 +52,11 @@ final class ActionResolver: Sendable {
                 throw Failure(description: "Cannot fetch '\(uses)': \(error)")
             }
             warnings += fetched.warnings
+            guard let directory = environment.environmentPath(for: fetched.directory) else {
+                throw Failure(description: "'\(uses)' was fetched to \(fetched.directory), which the \(environment.kind) job container does not see (the action cache is not mounted into it)")
+            }
             action = ResolvedAction(
-                uses: uses, manifest: try readManifest(fetched.directory, uses: uses), directory: fetched.directory,
+                uses: uses, manifest: try readManifest(fetched.directory, uses: uses), directory: directory, hostDirectory: fetched.directory,
                 repository: "\(remote.owner)/\(remote.repo)", ref: remote.ref,
                 identity: "\(fetched.repositoryURL)@\(fetched.commit)/\(remote.path)")
         }

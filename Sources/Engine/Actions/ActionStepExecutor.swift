@@ -57,6 +57,9 @@ struct ActionStepExecutor {
                 action: action, steps: steps, inputs: inputs, callerKey: scope.action?.callerKey ?? stepKey, contexts: contexts,
                 stepEnvironment: stepEnvironment, chain: chain, state: &state)
         case .node(let node):
+            if node.pre != nil, ActionReference.isLocal(uses) {
+                command.emit(.warning("`pre` execution is not supported for local action from '\(uses)'"))
+            }
             let executor = NodeActionExecutor(command: command, run: run, workspace: runner.environment.workspace)
             let result = await executor.execute(
                 stage: .main, action: action, runs: node, inputs: inputs, stepID: step.effectiveID, stepEnvironment: stepEnvironment,

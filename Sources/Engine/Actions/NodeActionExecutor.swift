@@ -1,3 +1,4 @@
+import Backends
 import Expressions
 import Foundation
 import Workflow
@@ -32,13 +33,18 @@ struct NodeActionExecutor {
             executable: "node", arguments: [(action.directory as NSString).appendingPathComponent(script)], workingDirectory: workspace,
             stepEnvironment: environment, github: github, runner: runner, timeout: timeout, stateKey: stepID)
         let path = command.processEnvironment(for: invocation, state: state)["PATH"]
-        guard let node = await NodeRuntime.locate(configured: run.nodePath, path: path) else {
-            return command.fail("'\(action.uses)' is a JavaScript action (\(runs.using)) and needs Node.js, but no 'node' was found in PATH. Install Node.js on this machine (or set its path in the runner configuration).")
+        let backend = command.environment
+        guard let node = await backend.node(configured: run.nodePath, path: path) else {
+            guard backend.runsJobContainers else {
+                return command.fail("'\(action.uses)' is a JavaScript action (\(runs.using)) and needs Node.js, but no 'node' was found in PATH. Install Node.js on this machine (or set its path in the runner configuration).")
+            }
+            return command.fail("'\(action.uses)' is a JavaScript action (\(runs.using)) and needs Node.js: the job's image has no 'node' in PATH and the runner has none to inject. Use an image with node, or install Node.js where Hearth runs.")
         }
-        if let wanted = NodeRuntime.requestedMajor(runs.using), wanted != node.major, stage == .main {
-            command.emit(LogLine(kind: .info, text: "'\(action.uses)' asks for \(runs.using); running it with the available Node.js \(node.major) (\(node.path))."))
+        if let wanted = NodeVersion.requestedMajor(runs.using), wanted != node.major, stage == .main {
+            command.emit(LogLine(kind: .info, text: "'\(action.uses)' asks for \(runs.using); running it with \(node.origin) (Node.js \(node.major))."))
         }
-        invocation.executable = node.path
+        invocation.executable = node.executable
+        invocation.arguments = node.leadingArguments + invocation.arguments
         return await command.execute(invocation, state: &state)
     }
 }

@@ -5,8 +5,10 @@ struct ResolvedAction: Sendable {
     /// The `uses:` text.
     var uses: String
     var manifest: ActionManifest
-    /// The action's directory (`GITHUB_ACTION_PATH`).
+    /// The action's directory as steps see it (`GITHUB_ACTION_PATH`).
     var directory: String
+    /// The same directory as Hearth opens it (differs from `directory` in containers).
+    var hostDirectory: String
     /// `owner/repo` for remote actions, empty for local ones (`github.action_repository`).
     var repository: String
     /// The ref as written (`github.action_ref`).

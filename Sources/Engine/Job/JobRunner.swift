@@ -97,7 +97,7 @@ public struct JobRunner: Sendable {
         defer { files.remove() }
 
         jobContexts.job = ObjectValue([("status", .string("success"))])
-        let actions = ActionResolver(run: run, workspace: environment.workspace)
+        let actions = ActionResolver(run: run, environment: environment)
         let stepRunner = StepRunner(
             workflow: workflow, job: job, run: run, environment: environment, sink: sink, key: key,
             cancellation: jobCancellation, masker: masker, files: files, actions: actions)
@@ -141,10 +141,12 @@ public struct JobRunner: Sendable {
         return finish(result, outputs: outputs, started: started)
     }
 
-    /// Resolves the job's actions and runs their `pre:` stages. False when an action cannot be had.
+    /// Resolves the job's remote actions and runs their `pre:` stages. False when an action cannot
+    /// be had. Local actions (`./…`) are read when their step runs, as on GitHub: an earlier step
+    /// (a checkout) usually puts them there, so they have no `pre:` stage.
     private func prepareActions(_ runner: StepRunner, contexts: JobContexts, state: inout JobState, scope: StepScope) async -> Bool {
         for (index, step) in job.steps.enumerated() {
-            guard let uses = step.uses, !uses.hasPrefix("docker://"),
+            guard let uses = step.uses, !uses.hasPrefix("docker://"), !ActionReference.isLocal(uses),
                 !run.skippedActions.contains(uses.split(separator: "@").first.map { $0.lowercased() } ?? uses)
             else { continue }
             var warnings: [String] = []

@@ -144,6 +144,8 @@ final class TaskPodEnvironment: ExecutionEnvironment {
     func hostPath(for environmentPath: String) -> String { pod.hostPath(for: environmentPath) }
     func start(_ spec: ProcessSpec) async throws(ProcessLaunchError) -> any RunningProcess { try await pod.start(spec) }
     func hasProgram(_ program: String, path: String?) async -> Bool { await pod.hasProgram(program, path: path) }
+    func node(configured: String?, path: String?) async -> NodeCommand? { await pod.node(configured: configured, path: path) }
+    func environmentPath(for hostPath: String) -> String? { pod.environmentPath(for: hostPath) }
 
     func teardown() async {
         await pod.teardown()

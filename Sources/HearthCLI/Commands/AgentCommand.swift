@@ -24,6 +24,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("work"), help: "The shared volume's mount (HEARTH_WORK_DIR, default /__w).")
     var work: String?
 
+    @Option(name: .customLong("node"), help: "The node to inject into job images without one (HEARTH_AGENT_NODE, default: node in PATH).")
+    var node: String?
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -45,7 +48,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let root = work ?? environment[PodLayout.workDirectoryVariable] ?? StepShim.workMount
-        let agent = StepAgent(options: .init(controllerURL: url, taskID: taskID, token: token, root: root), logger: logger)
+        let options = StepAgent.Options(controllerURL: url, taskID: taskID, token: token, root: root,
+                                        node: node ?? environment["HEARTH_AGENT_NODE"])
+        let agent = StepAgent(options: options, logger: logger)
         do {
             try await agent.run()
         } catch {

@@ -73,6 +73,17 @@ struct DaemonCommand: AsyncParsableCommand {
             }
             options.pullPolicy = .missing
             options.labels = ["hearth.runner": registration.uuid]
+            do {
+                options.nodeBundle = try await NodeBundle.ofRunner()
+            } catch {
+                logger.info("JavaScript actions need node in the job's image: \(error)")
+            }
+            do {
+                options.additionalMounts.append(try ExecCommand.actionCacheMount("\(settings.host.workdirParent)/actions"))
+            } catch {
+                logger.critical("\(error)")
+                throw ExitCode(1)
+            }
             let dockerHost = settings.container.dockerHost
             let access = PodmanAccess(host: dockerHost.hasPrefix("unix://") ? dockerHost : nil, options: options)
             podman = access

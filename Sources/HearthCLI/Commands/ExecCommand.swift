@@ -231,6 +231,9 @@ struct ExecCommand: AsyncParsableCommand {
             case "ipv6-only"?: options.network = .ipv6Only
             case let name?: options.network = .named(name)
             }
+            // Without node on this machine, JavaScript actions need node in the job's image.
+            options.nodeBundle = try? await NodeBundle.ofRunner()
+            options.additionalMounts.append(try Self.actionCacheMount(actionCacheDirectory))
             factory = PodmanEnvironmentFactory(client: podman!.client, options: options, defaultImage: image)
         } else {
             factory = HostEnvironmentFactory(
@@ -330,11 +333,23 @@ struct ExecCommand: AsyncParsableCommand {
         }
     }
 
+    private var actionCacheDirectory: String { actionCache ?? "\(NSHomeDirectory())/.cache/hearth/actions" }
+
+    /// Fetched actions are read by the job container too: the cache is mounted read-only.
+    static func actionCacheMount(_ directory: String) throws -> PodmanEnvironmentOptions.Mount {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ExecError("cannot create the action cache \(directory): \(error)")
+        }
+        return PodmanEnvironmentOptions.Mount(hostPath: directory, containerPath: PodmanEnvironmentOptions.actionCachePath, readOnly: true)
+    }
+
     /// One fetcher per run: a moving ref is resolved once, whatever the number of jobs using it.
     private func makeFetcher() -> ActionFetcher {
         let host = URL(string: defaultActionsURL)?.host
         return ActionFetcher(
-            cacheDirectory: actionCache ?? "\(NSHomeDirectory())/.cache/hearth/actions", token: actionToken,
+            cacheDirectory: actionCacheDirectory, token: actionToken,
             tokenHosts: host.map { [$0] } ?? [], offline: offline)
     }
 }

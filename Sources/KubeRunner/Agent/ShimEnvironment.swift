@@ -18,10 +18,17 @@ public final class ShimEnvironment: ExecutionEnvironment {
     private let link: ShimLink
     private let counter = Mutex(0)
     private let environment: [String: String]
+    private let nodeBundle: NodeBundle?
+    private let nodeRoot: String
+    private let placedNode = Mutex<Result<NodeCommand, NodeBundleError>?>(nil)
 
     /// `root`: the shared volume's mount (`/__w`); the shim directory is `root/_hearth`.
-    public init(link: ShimLink, root: String = StepShim.workMount) {
+    /// `nodeBundle`: the agent's own node, copied onto the shared volume the first time a
+    /// JavaScript action runs in a job image without node.
+    public init(link: ShimLink, root: String = StepShim.workMount, nodeBundle: NodeBundle? = nil) {
         self.link = link
+        self.nodeBundle = nodeBundle
+        nodeRoot = "\(root)/_hearth/node"
         workspace = "\(root)/workspace"
         runnerTemp = "\(root)/_temp"
         toolCache = "\(root)/_tool"
@@ -74,6 +81,35 @@ public final class ShimEnvironment: ExecutionEnvironment {
     }
 
     public func teardown() async {}
+
+    /// The image's own node when `path` finds one in the job container, else the agent's node
+    /// placed on the shared volume (once per job); nil when neither exists.
+    public func node(configured: String?, path: String?) async -> NodeCommand? {
+        var environment = self.environment
+        if let path { environment["PATH"] = path }
+        let probe = ProcessSpec(executable: "sh", arguments: ["-c", "node --version 2>/dev/null"], environment: environment, workingDirectory: "/")
+        if let process = try? await start(probe) {
+            var version: String?
+            for await line in process.lines where line.hasPrefix("v") && version == nil { version = line }
+            if await process.waitForExit() == 0, let version {
+                return NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
+            }
+        }
+        guard let nodeBundle else { return nil }
+        let placed = placedNode.withLock { placed -> Result<NodeCommand, NodeBundleError> in
+            if let placed { return placed }
+            let result: Result<NodeCommand, NodeBundleError>
+            do {
+                try nodeBundle.place(in: nodeRoot)
+                result = .success(nodeBundle.command(at: nodeRoot))
+            } catch {
+                result = .failure(NodeBundleError("cannot copy node to \(nodeRoot): \(error)"))
+            }
+            placed = result
+            return result
+        }
+        return try? placed.get()
+    }
 
     public func hasProgram(_ program: String, path: String?) async -> Bool {
         var environment = self.environment

@@ -63,6 +63,11 @@ public final class ShimLink: Sendable {
                 while let newline = pending.firstIndex(of: 10) {
                     let line = String(decoding: pending[..<newline], as: UTF8.self)
                     pending.removeSubrange(...newline)
+                    if line == Self.closeLine {
+                        Glibc.close(self.control)
+                        Glibc.close(events)
+                        return
+                    }
                     self.handle(line)
                 }
             }
@@ -85,6 +90,15 @@ public final class ShimLink: Sendable {
     public func send(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(control, $0.baseAddress, $0.count) }
+    }
+
+    private static let closeLine = "hearth-link-closed"
+
+    /// Stops the reader thread and closes both FIFOs (the link must not be used afterwards). The
+    /// agent holds `evt` open for writing too, so it can wake its own reader with a last line.
+    public func close() {
+        let bytes = Array((Self.closeLine + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(events, $0.baseAddress, $0.count) }
     }
 
     /// Waits for `started N PID`.

@@ -20,13 +20,17 @@ public struct StepAgent: Sendable {
         public var root: String
         /// How long to wait for the controller and for the job container's shim.
         public var startTimeout: Duration
+        /// The agent's node, injected into job images without one (`node` in PATH when nil).
+        public var node: String?
 
-        public init(controllerURL: String, taskID: Int64, token: String, root: String = StepShim.workMount, startTimeout: Duration = .seconds(600)) {
+        public init(controllerURL: String, taskID: Int64, token: String, root: String = StepShim.workMount, startTimeout: Duration = .seconds(600),
+                    node: String? = nil) {
             self.controllerURL = controllerURL
             self.taskID = taskID
             self.token = token
             self.root = root
             self.startTimeout = startTimeout
+            self.node = node
         }
     }
 
@@ -85,7 +89,7 @@ public struct StepAgent: Sendable {
             await uploading.value
             return
         }
-        let environment = ShimEnvironment(link: link, root: options.root)
+        let environment = ShimEnvironment(link: link, root: options.root, nodeBundle: await injectableNode())
         // Cancelling the agent (its process is stopped) cancels the job and stops uploading.
         await withTaskCancellationHandler {
             await taskJob.run(progress: progress, workspace: environment.workspace) { _ in ShimEnvironmentFactory(environment: environment) }
@@ -96,6 +100,17 @@ public struct StepAgent: Sendable {
         }
         // The job container's shell ends, so the pod completes even before the controller deletes it.
         link.send("exit")
+        link.close()
+    }
+
+    /// The agent's own node, to inject into job images that lack one; nil (logged) when there is none.
+    private func injectableNode() async -> NodeBundle? {
+        do {
+            return try await NodeBundle.ofRunner(configured: options.node)
+        } catch {
+            logger.info("the agent has no node to inject into job containers (\(error)): JavaScript actions need node in the job's image")
+            return nil
+        }
     }
 
     /// Asks for the job until the controller hands it out (it waits for the pod's services).

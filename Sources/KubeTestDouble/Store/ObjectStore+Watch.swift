@@ -84,6 +84,10 @@ extension ObjectStore {
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         nextWatcherID += 1
         let id = nextWatcherID
+        if stopping {
+            continuation.finish()
+            return .stream(id: id, events: stream)
+        }
         if let start, start < compactedRevision {
             let status = APIStatus.expired("too old resource version: \(start) (\(compactedRevision))")
             continuation.yield(Self.line(KubeWatchEvent(type: .error, object: status.json)))
@@ -120,7 +124,9 @@ extension ObjectStore {
         watchers.removeValue(forKey: id)?.continuation.finish()
     }
 
-    func closeAllWatches() {
+    /// Ends every watch; with `stopping`, also every later one (the double is shutting down).
+    func closeAllWatches(stopping: Bool = false) {
+        if stopping { self.stopping = true }
         let open = watchers
         watchers = [:]
         for watcher in open.values { watcher.continuation.finish() }

@@ -13,6 +13,9 @@ actor ObjectStore {
     var compactedRevision = 0
     var watchers: [Int: Watcher] = [:]
     var nextWatcherID = 0
+    /// Set when the double stops: a watch opened after that ends at once, so a client that keeps
+    /// re-watching cannot hold the server's graceful shutdown open until its watch times out.
+    var stopping = false
     var maxConcurrentWatchers = 0
     /// Pending timers (grace periods, deadlines, pod starts), cancelled on shutdown.
     var timers: [Int: Task<Void, Never>] = [:]

@@ -33,6 +33,8 @@ struct RemoteActionTests {
                     """,
                 "sub/dir/action.yml": "runs:\n  using: composite\n  steps:\n    - shell: sh\n      run: echo from-subdir\n",
                 "broken/action.yml": "runs:\n  using: composite\n  stepz: []\n",
+                "js/action.yml": LocalActionTests.nodeAction,
+                "js/pre.js": LocalActionTests.preJS, "js/main.js": LocalActionTests.mainJS, "js/post.js": LocalActionTests.postJS,
             ], tags: ["v1"])
             git = try GitHTTPServer(root: root, requiredToken: token)
         }
@@ -67,6 +69,39 @@ struct RemoteActionTests {
         })
         #expect(record.result("t") == .success, "\(record.logs("t").map(\.text))")
         #expect(record.output("t") == ["hello short from acme/hello@v1", "hello remote from acme/hello@v1", "from-subdir", "said=yes"])
+    }
+
+    @Test("a remote JavaScript action runs pre (at job start) → main → post, with state between them")
+    func remoteJavaScript() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/node") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/node"), "node is needed for JavaScript actions")
+        let server = try Server()
+        defer { server.git.stop() }
+        let harness = try WorkflowHarness("""
+            on: push
+            jobs:
+              t:
+                runs-on: host
+                steps:
+                  - run: echo first step
+                  - id: js
+                    uses: acme/hello/js@v1
+                    with: {my-input: given}
+                  - run: echo "output=${{ steps.js.outputs.result }}"
+            """)
+        defer { harness.remove() }
+        let fetcher = server.fetcher()
+        let record = await harness.run(configure: {
+            $0.defaultActionsURL = server.git.baseURL
+            $0.actionFetcher = fetcher
+        })
+        #expect(record.result("t") == .success, "\(record.logs("t").map(\.text))")
+        #expect(record.output("t") == [
+            "pre ran, action path ok: true",
+            "first step",
+            "main: given s state=from-pre",
+            "output=42",
+            "post: state=from-pre yes",
+        ])
     }
 
     @Test("a second job using the same action makes no network request")

@@ -27,6 +27,12 @@ public struct ActionReference: Sendable, Hashable, CustomStringConvertible {
     /// The `uses:` value as written.
     public var uses: String
 
+    /// Whether `uses` names an action in the workspace (`./path`).
+    public static func isLocal(_ uses: String) -> Bool {
+        let text = uses.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.hasPrefix("./") || text == "."
+    }
+
     /// Parses `uses`; `defaultBaseURL` is the instance for `owner/repo@ref` (a bare host name gets
     /// `https://`).
     public init(parsing uses: String, defaultBaseURL: String = ActionReference.defaultBaseURL) throws(ActionReferenceError) {
@@ -40,7 +46,7 @@ public struct ActionReference: Sendable, Hashable, CustomStringConvertible {
             throw failure("it contains control characters")
         }
 
-        if text.hasPrefix("./") || text == "." {
+        if Self.isLocal(text) {
             kind = .local(path: text)
             return
         }
