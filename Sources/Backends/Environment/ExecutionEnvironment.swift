@@ -43,6 +43,14 @@ public protocol ExecutionEnvironment: Sendable {
     /// How JavaScript actions start node where steps run; nil when there is none. `configured` is
     /// the runner's node setting (a path on the runner's machine).
     func node(configured: String?, path: String?) async -> NodeCommand?
+
+    /// Runs a container beside the job's (Docker actions); only where `supportsContainers`.
+    /// `log` receives progress lines (an image being pulled).
+    func runContainer(_ step: ContainerStep, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> any RunningProcess
+
+    /// Builds a Dockerfile action's image (reusing one already built under that tag) and returns
+    /// its reference; `log` receives the build's output.
+    func buildImage(_ build: ImageBuild, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> String
 }
 
 extension ExecutionEnvironment {
@@ -51,6 +59,14 @@ extension ExecutionEnvironment {
     /// On the machine Hearth runs on.
     public func hasProgram(_ program: String, path: String?) async -> Bool {
         ExecutableLookup.resolve(program, path: path) != nil
+    }
+
+    public func runContainer(_ step: ContainerStep, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> any RunningProcess {
+        throw ProcessLaunchError("the \(kind) backend cannot run containers")
+    }
+
+    public func buildImage(_ build: ImageBuild, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> String {
+        throw ProcessLaunchError("the \(kind) backend cannot build images")
     }
 
     /// Steps run where Hearth does: every path is the same.

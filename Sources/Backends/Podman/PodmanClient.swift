@@ -102,6 +102,36 @@ public final class PodmanClient: Sendable {
         guard pulled else { throw PodmanError("cannot pull image '\(reference)': Podman gave no image for it") }
     }
 
+    /// Builds an image from a tar archive of the build context (`libpod/build`) and returns the
+    /// build's output lines; fails with the builder's message.
+    public func buildImage(contextArchive: Data, dockerfile: String, tag: String, timeout: Duration = .seconds(3600)) async throws -> [String] {
+        var request = try makeRequest(.POST, "/build", query: [("dockerfile", dockerfile), ("t", tag), ("rm", "true")])
+        request.body = .bytes(ByteBuffer(bytes: contextArchive))
+        request.headers.add(name: "Content-Type", value: "application/x-tar")
+        let status: Int
+        let body: Data
+        do {
+            let response = try await http.execute(request, timeout: Self.timeAmount(timeout))
+            status = Int(response.status.code)
+            body = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch {
+            throw unreachable(error)
+        }
+        guard (200..<300).contains(status) else { throw Self.failure("cannot build image '\(tag)'", status: status, body: body) }
+        // A stream of JSON objects: {"stream": "..."} for output, {"error": "..."} for a failure.
+        var output = LineAccumulator()
+        var lines: [String] = []
+        for chunk in body.split(separator: UInt8(ascii: "\n")) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(chunk)) as? [String: Any] else { continue }
+            if let error = object["error"] as? String {
+                throw PodmanError("cannot build image '\(tag)': \(error.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            if let text = object["stream"] as? String { lines += output.append(Array(text.utf8)) }
+        }
+        if let last = output.finish() { lines.append(last) }
+        return lines
+    }
+
     // MARK: - Networks
 
     public func createNetwork(_ spec: PodmanAPI.NetworkSpec) async throws {
@@ -171,6 +201,39 @@ public final class PodmanClient: Sendable {
 
     public func listContainers(labels: [String: String]) async throws -> [PodmanAPI.ContainerSummary] {
         try await decode(.GET, "/containers/json", query: [("all", "true"), ("filters", Self.labelFilter(labels))], context: "cannot list containers")
+    }
+
+    /// Sends a signal to a container's main process.
+    public func killContainer(_ name: String, signal: String) async throws {
+        try await expectSuccess(.POST, "/containers/\(Self.pathComponent(name))/kill", query: [("signal", signal)], context: "cannot signal container '\(name)'")
+    }
+
+    /// Waits until the container has stopped and returns its exit code.
+    public func waitForContainer(_ name: String) async throws -> Int32 {
+        let (status, body) = try await send(
+            .POST, "/containers/\(Self.pathComponent(name))/wait", query: [("condition", "stopped")], timeout: .hours(1000))
+        guard status == 200 else { throw Self.failure("cannot wait for container '\(name)'", status: status, body: body) }
+        guard let code = Int32(String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw PodmanError("waiting for container '\(name)' gave no exit code: \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+        return code
+    }
+
+    /// The container's output from its start, following it until the container stops: the
+    /// answer's body is the multiplexed stream.
+    func followLogs(_ name: String) async throws -> HTTPClientResponse.Body {
+        let request = try makeRequest(.GET, "/containers/\(Self.pathComponent(name))/logs", query: [("follow", "true"), ("stdout", "true"), ("stderr", "true")])
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, deadline: .distantFuture)
+        } catch {
+            throw unreachable(error)
+        }
+        guard response.status.code == 200 else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
+            throw Self.failure("cannot follow the output of '\(name)'", status: Int(response.status.code), body: body)
+        }
+        return response.body
     }
 
     /// The last `tail` lines the container wrote (stdout and stderr).

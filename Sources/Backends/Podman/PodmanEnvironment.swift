@@ -29,6 +29,9 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     private let imageEnvironment: [String: String]
     private let tornDown = Mutex(false)
     private let injectedNode: NodeCommand?
+    private let pullPolicy: PodmanEnvironmentOptions.PullPolicy
+    private let forceRebuild: Bool
+    private let containerSteps = Mutex(0)
 
     private init(client: PodmanClient, plan: PodmanPodPlan, options: PodmanEnvironmentOptions, imageEnvironment: [String: String]) {
         self.client = client
@@ -42,6 +45,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         notices = plan.notices
         labels = plan.labels
         injectedNode = options.nodeBundle?.command(at: options.nodePath)
+        pullPolicy = options.pullPolicy
+        forceRebuild = options.forceRebuild
     }
 
     /// Creates and starts the job's pod, waits for its services to be healthy, and returns the
@@ -106,6 +111,53 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     }
 
     public func environmentPath(for hostPath: String) -> String? { plan.containerPath(for: hostPath) }
+
+    /// A container in the job's pod (same network: services answer on the same names) with the
+    /// workspace and `RUNNER_TEMP` mounted where the job container has them.
+    public func runContainer(_ step: ContainerStep, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> any RunningProcess {
+        let number = containerSteps.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        do {
+            let owner = "the step's container"
+            if !(try await client.imageExists(step.image)) { log("Pulling \(step.image)") }
+            let image = try await Self.ensureImage(ContainerRequest(image: step.image), for: owner, client: client, policy: pullPolicy)
+            var mounts: [PodmanAPI.Mount] = []
+            for path in [workspace, runnerTemp] {
+                guard let host = plan.hostPath(for: path) else { continue }
+                mounts.append(PodmanAPI.Mount(destination: path, source: host, options: ["rbind", "rw"]))
+            }
+            var labels = plan.labels
+            labels["hearth.role"] = "step"
+            let name = "\(podName)-step-\(number)"
+            _ = try await client.createContainer(PodmanAPI.ContainerSpec(
+                name: name, pod: podName, image: image, entrypoint: step.entrypoint.map { [$0] },
+                command: step.arguments.isEmpty && step.entrypoint == nil ? nil : step.arguments,
+                env: step.environment, labels: labels, mounts: mounts, workDir: step.workingDirectory, stopTimeout: 2))
+            return try await PodmanContainerProcess.start(client: client, container: name)
+        } catch let error as PodmanError {
+            throw ProcessLaunchError(error.message)
+        } catch {
+            throw ProcessLaunchError("\(error)")
+        }
+    }
+
+    /// Builds with Podman from a tar of the context directory; an image already built under the
+    /// tag is reused unless `forceRebuild`.
+    public func buildImage(_ build: ImageBuild, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> String {
+        do {
+            if !build.forceRebuild, !forceRebuild, try await client.imageExists(build.tag) { return build.tag }
+            log("Building \(build.tag) from \(build.dockerfile)")
+            let archive = try await ContextArchive.make(of: build.contextDirectory)
+            for line in try await client.buildImage(contextArchive: archive, dockerfile: build.dockerfile, tag: build.tag) { log(line) }
+            return build.tag
+        } catch let error as PodmanError {
+            throw ProcessLaunchError(error.message)
+        } catch {
+            throw ProcessLaunchError("\(error)")
+        }
+    }
 
     /// The image's own node when `path` finds one (as act and forgejo-runner use it), else the
     /// runner's node mounted at `options.nodePath`; nil when neither exists.
@@ -201,7 +253,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     ) async throws -> String {
         let image = request.image
         guard !image.isEmpty else { throw PodmanError("The image of \(owner) is empty.") }
-        if try await client.imageExists(image) { return image }
+        let present = try await client.imageExists(image)
+        if present && (policy != .always || qualifiedReference(image).hasPrefix("localhost/")) { return image }
         if policy == .never {
             throw PodmanError("The image '\(image)' of \(owner) is not present locally and the pull policy forbids pulling it.")
         }
@@ -213,6 +266,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         do {
             try await client.pullImage(reference, username: request.username, password: request.password)
         } catch {
+            // force_pull with a registry out of reach: the local copy still runs the job.
+            if present { return image }
             throw PodmanError("The image '\(image)' of \(owner) is not present locally and cannot be pulled: \(error)")
         }
         return reference

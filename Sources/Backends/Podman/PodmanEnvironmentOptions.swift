@@ -17,6 +17,9 @@ public struct PodmanEnvironmentOptions: Sendable {
         case missing
         /// Never pull: a missing image is an error.
         case never
+        /// Pull every time, even when present (`container.force_pull`); `localhost/` images,
+        /// which cannot be pulled, are used as they are.
+        case always
     }
 
     /// A host directory mounted into the job container (and translated by `hostPath(for:)`).
@@ -48,6 +51,8 @@ public struct PodmanEnvironmentOptions: Sendable {
     /// Which `volumes:` may be mounted (forgejo-runner's `valid_volumes`); none by default.
     public var volumePolicy = PodmanVolumePolicy()
     public var pullPolicy: PullPolicy = .missing
+    /// Build Dockerfile actions' images even when one with the same tag exists (`container.force_rebuild`).
+    public var forceRebuild = false
     /// The longest a service with a health check may take to become healthy.
     public var healthTimeout: Duration = .seconds(300)
     /// Labels added to every object (e.g. the runner's id, for a sweep limited to that runner).

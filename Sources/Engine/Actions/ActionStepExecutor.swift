@@ -23,7 +23,10 @@ struct ActionStepExecutor {
             return StepRunner.Result(outcome: .success)
         }
         if uses.hasPrefix("docker://") {
-            return dockerUnavailable(uses)
+            guard runner.environment.supportsContainers else { return dockerUnavailable(uses) }
+            return await DockerActionExecutor(command: command, run: run, workspace: runner.environment.workspace).executeImage(
+                String(uses.dropFirst("docker://".count)), step: step, context: context, stepID: step.effectiveID,
+                stepEnvironment: stepEnvironment, github: contexts.github, runner: contexts.runner, timeout: timeout, state: &state)
         }
 
         var warnings: [String] = []
@@ -67,18 +70,28 @@ struct ActionStepExecutor {
             if node.post != nil {
                 state.postSteps.append(PostStep(
                     key: StepKey(index: stepKey.index, id: step.effectiveID, name: "Post \(stepKey.name)", stage: .post),
-                    condition: node.postIf ?? "always()", action: action, runs: node, inputs: inputs,
+                    condition: node.postIf ?? "always()", action: action, kind: .node(node), inputs: inputs,
                     stepEnvironment: stepEnvironment, github: contexts.github, runner: contexts.runner))
             }
             return result
-        case .docker:
-            return dockerUnavailable(uses)
+        case .docker(let docker):
+            guard runner.environment.supportsContainers else { return dockerUnavailable(uses) }
+            let result = await DockerActionExecutor(command: command, run: run, workspace: runner.environment.workspace).executeAction(
+                stage: .main, action: action, runs: docker, inputs: inputs, with: step.with, context: context, stepID: step.effectiveID,
+                stepEnvironment: stepEnvironment, github: contexts.github, runner: contexts.runner, timeout: timeout, state: &state)
+            if docker.postEntrypoint != nil {
+                state.postSteps.append(PostStep(
+                    key: StepKey(index: stepKey.index, id: step.effectiveID, name: "Post \(stepKey.name)", stage: .post),
+                    condition: docker.postIf ?? "always()", action: action, kind: .docker(docker, with: step.with, context: context),
+                    inputs: inputs, stepEnvironment: stepEnvironment, github: contexts.github, runner: contexts.runner))
+            }
+            return result
         }
     }
 
     private func dockerUnavailable(_ uses: String) -> StepRunner.Result {
-        guard !runner.environment.supportsContainers else {
-            return command.fail("Docker actions ('\(uses)') are not supported by this version of Hearth yet.")
+        guard !runner.environment.runsJobContainers else {
+            return command.fail("'\(uses)' is a Docker action, which the \(runner.environment.kind) backend cannot run yet (a running job pod cannot gain a container). Use a JavaScript or composite action, or a runner with a Podman (docker://) label.")
         }
         return command.fail("'\(uses)' is a Docker action and needs a container backend; the \(runner.environment.kind) backend runs steps directly on this machine. Run it with --backend podman (or -i IMAGE).")
     }

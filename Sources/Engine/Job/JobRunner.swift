@@ -158,10 +158,15 @@ public struct JobRunner: Sendable {
                 return false
             }
             for warning in warnings { sink.receive(.log(key, step: nil, .warning(warning))) }
-            guard case .node(let node) = action.manifest.runs, node.pre != nil else { continue }
+            let preCondition: String
+            switch action.manifest.runs {
+            case .node(let node) where node.pre != nil: preCondition = node.preIf ?? "always()"
+            case .docker(let docker) where docker.preEntrypoint != nil && environment.supportsContainers: preCondition = docker.preIf ?? "always()"
+            default: continue
+            }
             let stepKey = StepKey(index: index, id: step.effectiveID, name: "Pre \(Self.defaultName(of: step))", stage: .pre)
             let context = contexts.evaluation(env: state.environment, steps: scope.steps, status: scope.statusFunctions(cancelled: runner.cancellation.isCancelled))
-            guard (try? Evaluator.condition(node.preIf ?? "always()", context)) == true else { continue }
+            guard (try? Evaluator.condition(preCondition, context)) == true else { continue }
             let emit: (LogLine) -> Void = { self.sink.receive(.log(self.key, step: stepKey, $0)) }
             let command = CommandStep(
                 run: run, environment: environment, cancellation: runner.cancellation, masker: runner.masker, files: runner.files,
@@ -172,9 +177,18 @@ public struct JobRunner: Sendable {
             let result: StepRunner.Result
             do {
                 let inputs = try ActionInputs(manifest: action.manifest, with: step.with, context: context, uses: uses)
-                result = await NodeActionExecutor(command: command, run: run, workspace: environment.workspace).execute(
-                    stage: .pre, action: action, runs: node, inputs: inputs, stepID: step.effectiveID, stepEnvironment: stepEnvironment,
-                    github: contexts.github, runner: contexts.runner, timeout: nil, state: &state)
+                switch action.manifest.runs {
+                case .docker(let docker):
+                    result = await DockerActionExecutor(command: command, run: run, workspace: environment.workspace).executeAction(
+                        stage: .pre, action: action, runs: docker, inputs: inputs, with: step.with, context: context, stepID: step.effectiveID,
+                        stepEnvironment: stepEnvironment, github: contexts.github, runner: contexts.runner, timeout: nil, state: &state)
+                case .node(let node):
+                    result = await NodeActionExecutor(command: command, run: run, workspace: environment.workspace).execute(
+                        stage: .pre, action: action, runs: node, inputs: inputs, stepID: step.effectiveID, stepEnvironment: stepEnvironment,
+                        github: contexts.github, runner: contexts.runner, timeout: nil, state: &state)
+                case .composite:
+                    continue
+                }
             } catch {
                 result = command.fail("\(error)")
             }
@@ -193,9 +207,7 @@ public struct JobRunner: Sendable {
             emit: emit, summary: { self.sink.receive(.stepSummary(self.key, post.key, markdown: $0)) })
         sink.receive(.stepStarted(key, post.key, at: Date()))
         let started = ContinuousClock.now
-        let result = await NodeActionExecutor(command: command, run: run, workspace: environment.workspace).execute(
-            stage: .post, action: post.action, runs: post.runs, inputs: post.inputs, stepID: post.key.id,
-            stepEnvironment: post.stepEnvironment, github: post.github, runner: post.runner, timeout: nil, state: &state)
+        let result = await post.execute(command: command, run: run, workspace: environment.workspace, state: &state)
         // A failing post stage fails the job, as on GitHub.
         if result.outcome == .failure { scope.succeeded = false }
         sink.receive(.stepFinished(key, post.key, outcome: result.outcome, conclusion: result.outcome, duration: ContinuousClock.now - started))

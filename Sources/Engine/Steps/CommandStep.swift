@@ -25,6 +25,15 @@ struct CommandStep {
         var timeout: Duration?
         /// Where `GITHUB_STATE` values are kept (the step id).
         var stateKey: String
+        /// Run in a container of this image beside the job's (a Docker action) instead of as a
+        /// process where steps run; `executable` is then unused.
+        var container: ContainerLaunch? = nil
+    }
+
+    /// The image and entrypoint of a Docker action's container.
+    struct ContainerLaunch {
+        var image: String
+        var entrypoint: String?
     }
 
     func fail(_ message: String) -> StepRunner.Result {
@@ -33,10 +42,12 @@ struct CommandStep {
     }
 
     /// The environment the process will get, for callers that must look something up in it first.
+    /// A container step keeps its image's own environment (`PATH` included), as on GitHub.
     func processEnvironment(for invocation: Invocation, state: JobState) -> [String: String] {
-        StepEnvironment.build(
-            base: environment.baseEnvironment(), github: invocation.github, runner: invocation.runner,
-            step: invocation.stepEnvironment, pathPrepends: state.pathPrepends, fileCommands: files.environmentPaths)
+        let inContainer = invocation.container != nil
+        return StepEnvironment.build(
+            base: inContainer ? [:] : environment.baseEnvironment(), github: invocation.github, runner: invocation.runner,
+            step: invocation.stepEnvironment, pathPrepends: inContainer ? [] : state.pathPrepends, fileCommands: files.environmentPaths)
     }
 
     func execute(_ invocation: Invocation, state: inout JobState) async -> StepRunner.Result {
@@ -55,7 +66,7 @@ struct CommandStep {
         let ending: StepProcess.Ending
         do {
             ending = try await StepProcess(environment: environment, cancellation: cancellation, grace: run.terminationGrace)
-                .run(spec, timeout: invocation.timeout, handler: &handler, emit: emit)
+                .run(spec, container: invocation.container, timeout: invocation.timeout, handler: &handler, emit: emit)
         } catch {
             return fail("\(error)")
         }

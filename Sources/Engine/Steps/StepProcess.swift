@@ -16,9 +16,27 @@ struct StepProcess {
     let grace: Duration
 
     func run(
-        _ spec: ProcessSpec, timeout: Duration?, handler: inout StepOutputHandler, emit: (LogLine) -> Void
+        _ spec: ProcessSpec, container: CommandStep.ContainerLaunch? = nil, timeout: Duration?, handler: inout StepOutputHandler,
+        emit: (LogLine) -> Void
     ) async throws(ProcessLaunchError) -> Ending {
-        let process = try await environment.start(spec)
+        let process: any RunningProcess
+        if let container {
+            let step = ContainerStep(
+                image: container.image, entrypoint: container.entrypoint, arguments: spec.arguments, environment: spec.environment,
+                workingDirectory: spec.workingDirectory)
+            // Notes (an image being pulled) are shown once the container has started or failed to.
+            let notes = NoteCollector()
+            let started: Result<any RunningProcess, ProcessLaunchError>
+            do {
+                started = .success(try await environment.runContainer(step) { notes.add($0) })
+            } catch {
+                started = .failure(error)
+            }
+            for note in notes.all { emit(LogLine(kind: .info, text: note)) }
+            process = try started.get()
+        } else {
+            process = try await environment.start(spec)
+        }
         let timedOut = OnceFlag()
         // A step that starts after the job was cancelled (an always() step) is not stopped by that
         // same cancellation; a second Ctrl-C ends everything through `ChildProcess.killAll()`.

@@ -146,6 +146,12 @@ final class TaskPodEnvironment: ExecutionEnvironment {
     func hasProgram(_ program: String, path: String?) async -> Bool { await pod.hasProgram(program, path: path) }
     func node(configured: String?, path: String?) async -> NodeCommand? { await pod.node(configured: configured, path: path) }
     func environmentPath(for hostPath: String) -> String? { pod.environmentPath(for: hostPath) }
+    func runContainer(_ step: ContainerStep, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> any RunningProcess {
+        try await pod.runContainer(step, log: log)
+    }
+    func buildImage(_ build: ImageBuild, log: @escaping @Sendable (String) -> Void) async throws(ProcessLaunchError) -> String {
+        try await pod.buildImage(build, log: log)
+    }
 
     func teardown() async {
         await pod.teardown()

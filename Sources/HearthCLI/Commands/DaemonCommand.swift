@@ -71,7 +71,8 @@ struct DaemonCommand: AsyncParsableCommand {
                 logger.critical("container.valid_volumes: \(error)")
                 throw ExitCode(1)
             }
-            options.pullPolicy = .missing
+            options.pullPolicy = settings.container.forcePull ? .always : .missing
+            options.forceRebuild = settings.container.forceRebuild
             options.labels = ["hearth.runner": registration.uuid]
             do {
                 options.nodeBundle = try await NodeBundle.ofRunner()

@@ -76,6 +76,12 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: .customLong("network"), help: "Podman network for job pods (default: podman's; 'ipv6-only' creates an IPv6-only network per job).")
     var network: String?
 
+    @Flag(name: .customLong("pull"), help: "Pull images even when they are present (container.force_pull).")
+    var pull = false
+
+    @Flag(name: .customLong("rebuild"), help: "Rebuild the images of Dockerfile actions even when present (container.force_rebuild).")
+    var rebuild = false
+
     @Option(name: .customLong("container-socket"), help: "Podman (or Docker-compatible) API socket, e.g. unix:///run/podman/podman.sock; without it a 'podman system service' runs for the duration of the command.")
     var containerSocket: String?
 
@@ -233,6 +239,8 @@ struct ExecCommand: AsyncParsableCommand {
             }
             // Without node on this machine, JavaScript actions need node in the job's image.
             options.nodeBundle = try? await NodeBundle.ofRunner()
+            options.pullPolicy = pull ? .always : .missing
+            options.forceRebuild = rebuild
             options.additionalMounts.append(try Self.actionCacheMount(actionCacheDirectory))
             factory = PodmanEnvironmentFactory(client: podman!.client, options: options, defaultImage: image)
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Backends
 
@@ -89,4 +90,107 @@ extension PodmanNodeTests {
             await environment.teardown()
         }
     }
+}
+
+/// Docker actions' containers beside the job's.
+@Suite("Podman environment: step containers (Docker actions)")
+struct PodmanContainerStepTests {
+    typealias Support = PodmanTestSupport
+
+    @Test("a step container shares the workspace and the pod's network, reports its exit code and is removed when it ends")
+    func runAndRemove() async throws {
+        try await Support.withPodman { client async throws in
+            let (request, marker) = Support.request("step-container")
+            let environment = try await PodmanEnvironment.create(client: client, request: request)
+            let step = ContainerStep(
+                image: Support.busybox, entrypoint: "/bin/sh",
+                arguments: ["-c", "echo out; echo err >&2; echo \"$GREETING\" > written.txt; hostname; exit 3"],
+                environment: ["GREETING": "hello from the step container"], workingDirectory: environment.workspace)
+            let process = try await environment.runContainer(step) { _ in }
+            var lines: [String] = []
+            for await line in process.lines { lines.append(line) }
+            #expect(await process.waitForExit() == 3)
+            #expect(lines.contains("out") && lines.contains("err"), "\(lines)")
+            let jobHost = try await Support.run(environment, "hostname").lines
+            #expect(lines.last == jobHost.first, "same pod, same UTS namespace: \(lines) vs \(jobHost)")
+            let written = try String(contentsOfFile: environment.hostPath(for: "\(environment.workspace)/written.txt"), encoding: .utf8)
+            #expect(written == "hello from the step container\n")
+            var stepLabels = marker
+            stepLabels["hearth.role"] = "step"
+            #expect(try await client.listContainers(labels: stepLabels).isEmpty, "the step's container is removed when it ends")
+            await environment.teardown()
+            #expect(try await Support.objects(client: client, labels: marker) == [])
+        }
+    }
+
+    @Test("terminating a step container sends SIGTERM, then SIGKILL after the grace period")
+    func terminate() async throws {
+        try await Support.withPodman { client async throws in
+            let (request, marker) = Support.request("step-container-stop")
+            let environment = try await PodmanEnvironment.create(client: client, request: request)
+            let graceful = try await environment.runContainer(ContainerStep(
+                image: Support.busybox, entrypoint: "/bin/sh", arguments: ["-c", "trap 'echo got TERM; exit 143' TERM; echo ready; while :; do sleep 0.1; done"],
+                environment: [:], workingDirectory: environment.workspace)) { _ in }
+            var iterator = graceful.lines.makeAsyncIterator()
+            #expect(await iterator.next() == "ready")
+            graceful.terminate(grace: .seconds(30))
+            var rest: [String] = []
+            while let line = await iterator.next() { rest.append(line) }
+            #expect(rest.contains("got TERM"), "\(rest)")
+            #expect(await graceful.waitForExit() == 143)
+
+            let stubborn = try await environment.runContainer(ContainerStep(
+                image: Support.busybox, entrypoint: "/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"],
+                environment: [:], workingDirectory: environment.workspace)) { _ in }
+            var second = stubborn.lines.makeAsyncIterator()
+            #expect(await second.next() == "ready")
+            stubborn.terminate(grace: .milliseconds(300))
+            while await second.next() != nil {}
+            #expect(await stubborn.waitForExit() == 137)
+            await environment.teardown()
+            #expect(try await Support.objects(client: client, labels: marker) == [])
+        }
+    }
+
+    @Test("a Dockerfile is built once per tag, reused, and rebuilt when forced; a broken one is a clear error")
+    func build() async throws {
+        try await Support.withPodman { client async throws in
+            let (request, _) = Support.request("step-build")
+            let environment = try await PodmanEnvironment.create(client: client, request: request)
+            let context = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-build-\(UUID().uuidString.prefix(8))").path
+            defer { try? FileManager.default.removeItem(atPath: context) }
+            try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+            try "FROM localhost/busybox:test\nRUN echo built > /built.txt\n".write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+            let tag = "localhost/hearth-test-build-\(UUID().uuidString.prefix(8).lowercased())"
+            let notes = NoteBox()
+            let image = try await environment.buildImage(ImageBuild(contextDirectory: context, dockerfile: "Dockerfile", tag: tag)) { notes.add($0) }
+            #expect(image == tag)
+            #expect(notes.lines.contains { $0.contains("Building \(tag)") })
+            let again = NoteBox()
+            _ = try await environment.buildImage(ImageBuild(contextDirectory: context, dockerfile: "Dockerfile", tag: tag)) { again.add($0) }
+            #expect(again.lines.isEmpty, "an existing image is reused: \(again.lines)")
+            let forced = NoteBox()
+            _ = try await environment.buildImage(ImageBuild(contextDirectory: context, dockerfile: "Dockerfile", tag: tag, forceRebuild: true)) { forced.add($0) }
+            #expect(!forced.lines.isEmpty)
+            let run = try await environment.runContainer(ContainerStep(
+                image: tag, entrypoint: "/bin/cat", arguments: ["/built.txt"], environment: [:], workingDirectory: "/")) { _ in }
+            var lines: [String] = []
+            for await line in run.lines { lines.append(line) }
+            #expect(lines == ["built"])
+
+            try "FROM localhost/busybox:test\nRUN exit 3\n".write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+            let failure = await #expect(throws: ProcessLaunchError.self) {
+                try await environment.buildImage(ImageBuild(contextDirectory: context, dockerfile: "Dockerfile", tag: tag + "-broken")) { _ in }
+            }
+            #expect(failure?.message.contains("cannot build image") == true, "\(failure?.message ?? "")")
+            await environment.teardown()
+            _ = try? await client.send(.DELETE, "/images/\(tag)", query: [("force", "true")])
+        }
+    }
+}
+
+final class NoteBox: Sendable {
+    private let storage = Mutex<[String]>([])
+    func add(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
 }
