@@ -23,8 +23,15 @@ enum HearthBinary {
 
     /// Runs hearth with `arguments`; `onLine` sees stdout lines as they come (e.g. to send a signal).
     static func run(_ arguments: [String], in directory: String? = nil, onLine: (@Sendable (String, Process) -> Void)? = nil) async throws -> Result {
+        try await runProgram(path, arguments, in: directory, onLine: onLine)
+    }
+
+    /// Runs any program the same way (e.g. `su` to run hearth as another user).
+    static func runProgram(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, onLine: (@Sendable (String, Process) -> Void)? = nil
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
