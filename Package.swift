@@ -137,6 +137,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/HearthKubeBench", swiftSettings: strict),
+        .executableTarget(name: "HearthCacheBench", dependencies: ["Cache"], path: "Benchmarks/HearthCacheBench", swiftSettings: strict),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"], swiftSettings: strict),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"], swiftSettings: strict),
         .testTarget(name: "BackendsTests", dependencies: ["Backends"], swiftSettings: strict),
