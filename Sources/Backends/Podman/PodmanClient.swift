@@ -223,6 +223,12 @@ public final class PodmanClient: Sendable {
     /// answer's body is the multiplexed stream.
     func followLogs(_ name: String) async throws -> HTTPClientResponse.Body {
         let request = try makeRequest(.GET, "/containers/\(Self.pathComponent(name))/logs", query: [("follow", "true"), ("stdout", "true"), ("stderr", "true")])
+        return try await stream(request, context: "cannot follow the output of '\(name)'")
+    }
+
+    /// Sends a request whose answer streams for as long as a process runs; its body, once the
+    /// status says success.
+    private func stream(_ request: HTTPClientRequest, context: String) async throws -> HTTPClientResponse.Body {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, deadline: .distantFuture)
@@ -231,7 +237,7 @@ public final class PodmanClient: Sendable {
         }
         guard response.status.code == 200 else {
             let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
-            throw Self.failure("cannot follow the output of '\(name)'", status: Int(response.status.code), body: body)
+            throw Self.failure(context, status: Int(response.status.code), body: body)
         }
         return response.body
     }
@@ -274,17 +280,7 @@ public final class PodmanClient: Sendable {
         var request = try makeRequest(.POST, "/exec/\(id)/start", query: [])
         request.body = .bytes(ByteBuffer(string: #"{"Detach":false,"Tty":false}"#))
         request.headers.add(name: "Content-Type", value: "application/json")
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, deadline: .distantFuture)
-        } catch {
-            throw unreachable(error)
-        }
-        guard response.status.code == 200 else {
-            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
-            throw Self.failure("cannot start exec session", status: Int(response.status.code), body: body)
-        }
-        return response.body
+        return try await stream(request, context: "cannot start exec session")
     }
 
     public func inspectExec(_ id: String) async throws -> PodmanAPI.ExecInspect {

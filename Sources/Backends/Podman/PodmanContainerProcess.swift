@@ -9,13 +9,7 @@ final class PodmanContainerProcess: RunningProcess, Sendable {
     let lines: AsyncStream<String>
     private let client: PodmanClient
     private let container: String
-    private let state = Mutex(State())
-
-    private struct State {
-        var exitCode: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
-        var terminatedByUs = false
-    }
+    private let exit = ExitCodeLatch()
 
     private init(client: PodmanClient, container: String, lines: AsyncStream<String>) {
         self.client = client
@@ -63,33 +57,15 @@ final class PodmanContainerProcess: RunningProcess, Sendable {
             code = -1
         }
         try? await client.removeContainer(container)
-        let waiters = state.withLock { state in
-            state.exitCode = code
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: code) }
+        exit.record(code)
     }
 
-    func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let ready: Int32? = state.withLock { state in
-                if let code = state.exitCode { return code }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
+    func waitForExit() async -> Int32 { await exit.wait() }
 
-    private var hasExited: Bool { state.withLock { $0.exitCode != nil } }
+    private var hasExited: Bool { exit.code != nil }
 
     func terminate(grace: Duration) {
-        let running = state.withLock { state -> Bool in
-            state.terminatedByUs = true
-            return state.exitCode == nil
-        }
-        guard running else { return }
+        guard !hasExited else { return }
         Task.detached { [self] in
             try? await client.killContainer(container, signal: "SIGTERM")
             try? await Task.sleep(for: grace)

@@ -15,11 +15,10 @@ final class PodmanExecProcess: RunningProcess, Sendable {
     private let container: String
     private let execID: String
     private let state = Mutex(State())
+    private let exit = ExitCodeLatch()
 
     private struct State {
         var pid: Int?
-        var exitCode: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
         var terminatedByUs = false
         /// A termination asked for before the PID was known.
         var pendingGrace: Duration?
@@ -92,24 +91,15 @@ final class PodmanExecProcess: RunningProcess, Sendable {
         recordExit(code)
     }
 
-    func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let ready: Int32? = state.withLock { state in
-                if let code = state.exitCode { return code }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
+    func waitForExit() async -> Int32 { await exit.wait() }
 
-    var hasExited: Bool { state.withLock { $0.exitCode != nil } }
+    var hasExited: Bool { exit.code != nil }
     var wasTerminated: Bool { state.withLock { $0.terminatedByUs } }
 
     func terminate(grace: Duration) {
         let pid = state.withLock { state -> Int? in
             state.terminatedByUs = true
-            guard state.exitCode == nil else { return nil }
+            guard exit.code == nil else { return nil }
             if state.pid == nil { state.pendingGrace = grace }
             return state.pid
         }
@@ -141,11 +131,6 @@ final class PodmanExecProcess: RunningProcess, Sendable {
     }
 
     private func recordExit(_ code: Int32) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-            state.exitCode = code
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: code) }
+        exit.record(code)
     }
 }

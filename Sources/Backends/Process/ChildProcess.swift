@@ -16,13 +16,8 @@ public final class ChildProcess: Sendable {
     /// Output lines without their line terminators, in the order written.
     public let lines: AsyncStream<String>
 
-    private let state = Mutex(ExitState())
-
-    private struct ExitState {
-        var exitCode: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
-        var terminatedByUs = false
-    }
+    private let exit = ExitCodeLatch()
+    private let terminatedByUs = Atomic<Bool>(false)
 
     /// Longest line delivered in one piece; longer output without newlines is split.
     static let maximumLineBytes = 64 * 1024
@@ -80,19 +75,10 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the process to exit and returns its exit code (128 + signal when signalled).
-    public func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let ready: Int32? = state.withLock { state in
-                if let code = state.exitCode { return code }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
+    public func waitForExit() async -> Int32 { await exit.wait() }
 
-    public var hasExited: Bool { state.withLock { $0.exitCode != nil } }
-    public var wasTerminated: Bool { state.withLock { $0.terminatedByUs } }
+    public var hasExited: Bool { exit.code != nil }
+    public var wasTerminated: Bool { terminatedByUs.load(ordering: .relaxed) }
 
     /// Sends `signal` to the whole process group.
     public func signalGroup(_ signal: Int32) {
@@ -101,11 +87,8 @@ public final class ChildProcess: Sendable {
 
     /// SIGTERM to the process group, then SIGKILL after `grace` if the process is still running.
     public func terminate(grace: Duration) {
-        let alreadyExited = state.withLock { state -> Bool in
-            state.terminatedByUs = true
-            return state.exitCode != nil
-        }
-        if alreadyExited { return }
+        terminatedByUs.store(true, ordering: .relaxed)
+        if hasExited { return }
         signalGroup(SIGTERM)
         Task.detached { [self] in
             try? await Task.sleep(for: grace)
@@ -123,12 +106,7 @@ public final class ChildProcess: Sendable {
 
     private func recordExit(_ code: Int32) {
         _ = Self.liveGroups.withLock { $0.remove(pid) }
-        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-            state.exitCode = code
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: code) }
+        exit.record(code)
     }
 }
 
