@@ -81,11 +81,7 @@ struct DockerActionExecutor {
             if let override = given["entrypoint"], !override.isEmpty { entrypoint = override }
         }
         environment["GITHUB_ACTION_PATH"] = action.directory
-        var github = github
-        github["action"] = .string(stepID)
-        github["action_path"] = .string(action.directory)
-        github["action_repository"] = .string(action.repository)
-        github["action_ref"] = .string(action.ref)
+        let github = action.githubContext(github, stepID: stepID)
 
         let image: String
         // The main stage builds a local action's image afresh; its pre and post stages reuse it.

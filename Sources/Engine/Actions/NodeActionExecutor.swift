@@ -23,11 +23,7 @@ struct NodeActionExecutor {
         var environment = stepEnvironment.merging(inputs.environment) { _, new in new }
         for (name, value) in state.actionState[stepID] ?? [:] { environment["STATE_\(name)"] = value }
         environment["GITHUB_ACTION_PATH"] = action.directory
-        var github = github
-        github["action"] = .string(stepID)
-        github["action_path"] = .string(action.directory)
-        github["action_repository"] = .string(action.repository)
-        github["action_ref"] = .string(action.ref)
+        let github = action.githubContext(github, stepID: stepID)
 
         var invocation = CommandStep.Invocation(
             executable: "node", arguments: [(action.directory as NSString).appendingPathComponent(script)], workingDirectory: workspace,

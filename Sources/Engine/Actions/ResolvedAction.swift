@@ -1,3 +1,4 @@
+import Expressions
 import Workflow
 
 /// An action ready to run: its metadata and where its files are.
@@ -15,4 +16,17 @@ struct ResolvedAction: Sendable {
     var ref: String
     /// Identifies the action's code (repository, commit and path, or the local path) for cycle checks.
     var identity: String
+}
+
+extension ResolvedAction {
+    /// The `github` context while this action's stage runs: `action`, `action_path`,
+    /// `action_repository` and `action_ref` set.
+    func githubContext(_ github: ObjectValue, stepID: String) -> ObjectValue {
+        var github = github
+        github["action"] = .string(stepID)
+        github["action_path"] = .string(directory)
+        github["action_repository"] = .string(repository)
+        github["action_ref"] = .string(ref)
+        return github
+    }
 }
