@@ -183,7 +183,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
             }
         }
         let exec = PodmanAPI.ExecSpec(
-            command: PodmanExecProcess.command(executable: spec.executable, arguments: spec.arguments), environment: spec.environment,
+            command: PodmanExecProcess.command(executable: spec.executable, arguments: spec.arguments, environment: spec.environment),
+            environment: spec.environment,
             workingDirectory: spec.workingDirectory)
         do {
             return try await PodmanExecProcess.start(client: client, container: jobContainerName, spec: exec)

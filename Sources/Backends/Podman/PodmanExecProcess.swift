@@ -29,9 +29,19 @@ final class PodmanExecProcess: RunningProcess, Sendable {
     /// in the order written, as through the single pipe of `ChildProcess`.
     static let wrapperScript = #"printf '\001hearth-pid %s\n' "$$"; exec "$@" 2>&1"#
 
-    /// The exec command for a program and its arguments.
-    static func command(executable: String, arguments: [String]) -> [String] {
-        ["/bin/sh", "-c", wrapperScript, "hearth-step", executable] + arguments
+    /// The exec command for a program and its arguments. Variables whose names a shell cannot
+    /// hold (`INPUT_MY-INPUT`: inputs with hyphens are common) would be dropped by the wrapper
+    /// shell, so those are handed to the program through `env NAME=VALUE …` instead.
+    static func command(executable: String, arguments: [String], environment: [String: String] = [:]) -> [String] {
+        let unshellable = environment.keys.filter { !isShellName($0) }.sorted()
+        let prefix = unshellable.isEmpty ? [] : ["env"] + unshellable.map { "\($0)=\(environment[$0]!)" }
+        return ["/bin/sh", "-c", wrapperScript, "hearth-step"] + prefix + [executable] + arguments
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`: a name POSIX shells keep in the environment they pass on.
+    static func isShellName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     private init(client: PodmanClient, container: String, execID: String, lines: AsyncStream<String>) {

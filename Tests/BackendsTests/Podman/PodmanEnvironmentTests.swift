@@ -1,4 +1,4 @@
-import Backends
+@testable import Backends
 import Foundation
 import Testing
 
@@ -227,6 +227,30 @@ struct PodmanEnvironmentTests {
             #expect(try await client.listVolumes(labels: [:]).contains { $0.name == volumeName })
             #expect(try await Support.objects(client: client, labels: marker) == [])
             try await client.removeVolume(volumeName)
+        }
+    }
+}
+
+extension PodmanEnvironmentTests {
+    @Test("variables a shell cannot hold (inputs with hyphens) still reach the program")
+    func hyphenatedVariables() async throws {
+        #expect(PodmanExecProcess.isShellName("INPUT_PLAIN"))
+        #expect(!PodmanExecProcess.isShellName("INPUT_MY-INPUT"))
+        #expect(!PodmanExecProcess.isShellName("1ABC"))
+        try await Support.withPodman { client async throws in
+            let (request, _) = Support.request("hyphens")
+            let environment = try await PodmanEnvironment.create(client: client, request: request)
+            var variables = environment.baseEnvironment()
+            variables["INPUT_MY-INPUT"] = "given value"
+            variables["INPUT_PLAIN"] = "plain"
+            let process = try await environment.start(ProcessSpec(
+                executable: "env", environment: variables, workingDirectory: environment.workspace))
+            var lines: [String] = []
+            for await line in process.lines { lines.append(line) }
+            #expect(await process.waitForExit() == 0)
+            #expect(lines.contains("INPUT_MY-INPUT=given value"), "\(lines)")
+            #expect(lines.contains("INPUT_PLAIN=plain"))
+            await environment.teardown()
         }
     }
 }
