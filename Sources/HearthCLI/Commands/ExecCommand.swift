@@ -109,7 +109,10 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: .customLong("parallel"), help: "How many jobs run at once.")
     var parallel: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
-    @Flag(name: .customLong("no-skip-checkout"), help: "Run actions/checkout instead of using the working tree as it is.")
+    @Option(name: .customLong("server-url"), help: "The Forgejo instance jobs see as github.server_url and GITHUB_SERVER_URL (default: where the origin remote points, else https://localhost).")
+    var serverURL: String?
+
+    @Flag(name: .customLong("no-skip-checkout"), help: "Run actions/checkout instead of using the working tree as it is (jobs then get an empty workspace of their own: the working tree is never touched).")
     var noSkipCheckout = false
 
     @Flag(name: .customLong("json"), help: "Print events as JSON lines instead of the console log.")
@@ -143,6 +146,25 @@ struct ExecCommand: AsyncParsableCommand {
         }
 
         let repository = LocalRepository.inspect(root)
+        // Checkout cleans its target: with --no-skip-checkout jobs get an empty workspace of
+        // their own, never the working tree.
+        let workspace: String
+        if noSkipCheckout {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-exec-\(UUID().uuidString.prefix(8))")
+            workspace = scratch.appendingPathComponent((root as NSString).lastPathComponent).path
+            do {
+                try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+            } catch {
+                throw ExecError("cannot create a workspace for --no-skip-checkout: \(error)")
+            }
+            printError("hearth exec: --no-skip-checkout: jobs run in the empty workspace \(workspace) (removed at the end), not in \(root)")
+            if !secrets.contains(where: { $0 == "GITHUB_TOKEN" || $0.hasPrefix("GITHUB_TOKEN=") }), secretFile == nil {
+                printError("hearth exec: actions/checkout needs a token: pass --secret GITHUB_TOKEN=… (any value when the server allows anonymous clones)")
+            }
+        } else {
+            workspace = root
+        }
+        defer { if noSkipCheckout { try? FileManager.default.removeItem(atPath: (workspace as NSString).deletingLastPathComponent) } }
         let files: [String]
         do { files = try WorkflowDiscovery.files(at: workflows, in: root) } catch { throw ExecError(error.description) }
         var loaded: [Workflow] = []
@@ -225,7 +247,7 @@ struct ExecCommand: AsyncParsableCommand {
                 throw ExecError("cannot use Podman: \(error)")
             }
             var options = PodmanEnvironmentOptions()
-            options.workspaceHostPath = root
+            options.workspaceHostPath = workspace
             options.workspacePath = "/workspace/\(repository.repository)"
             do {
                 options.volumePolicy = try PodmanVolumePolicy(allowing: validVolumes)
@@ -245,7 +267,7 @@ struct ExecCommand: AsyncParsableCommand {
             factory = PodmanEnvironmentFactory(client: podman!.client, options: options, defaultImage: image)
         } else {
             factory = HostEnvironmentFactory(
-                workspace: root,
+                workspace: workspace,
                 toolCache: ProcessInfo.processInfo.environment["RUNNER_TOOL_CACHE"] ?? "\(NSHomeDirectory())/.cache/hearth/toolcache")
         }
         var summaries: [JobSummary] = []
@@ -257,7 +279,7 @@ struct ExecCommand: AsyncParsableCommand {
                         workflow: workflow, event: event, payload: payload, repository: repository, secrets: secretValues,
                         environment: environmentValues.merging(cacheURL.map { ["ACTIONS_CACHE_URL": $0] } ?? [:]) { given, _ in given },
                         variables: variableValues, inputs: inputValues, fetcher: fetcher, skipCheckout: !noSkipCheckout,
-                        defaultActionsURL: defaultActionsURL)
+                        defaultActionsURL: defaultActionsURL, serverURL: serverURL)
                 } catch {
                     printError("hearth exec: \(error)")
                     summaries.append(JobSummary(jobID: workflow.file, result: .failure, outputs: [:], instances: []))

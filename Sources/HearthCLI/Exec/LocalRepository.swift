@@ -11,6 +11,8 @@ struct LocalRepository {
     /// `owner/name`, from the `origin` remote or the directory name.
     var repository: String
     var actor: String
+    /// The instance the `origin` remote points at (`https://host[/sub-path]`); nil without one.
+    var serverURL: String?
 
     var owner: String { String(repository.split(separator: "/").first ?? "local") }
 
@@ -28,10 +30,29 @@ struct LocalRepository {
             refName = tag
             refType = "tag"
         }
-        let repository = git(["remote", "get-url", "origin"], in: directory).flatMap(repositoryName(fromRemote:))
-            ?? "local/\((root as NSString).lastPathComponent)"
+        let origin = git(["remote", "get-url", "origin"], in: directory)
+        let repository = origin.flatMap(repositoryName(fromRemote:)) ?? "local/\((root as NSString).lastPathComponent)"
         let actor = git(["config", "user.name"], in: directory).map { $0.replacingOccurrences(of: " ", with: "") }.flatMap { $0.isEmpty ? nil : $0 } ?? "hearth"
-        return LocalRepository(root: root, sha: sha, ref: ref, refName: refName, refType: refType, repository: repository, actor: actor)
+        return LocalRepository(root: root, sha: sha, ref: ref, refName: refName, refType: refType, repository: repository, actor: actor,
+                               serverURL: origin.flatMap(serverURL(fromRemote:)))
+    }
+
+    /// `https://host/sub/owner/name.git` → `https://host/sub`; `git@host:owner/name` and
+    /// `ssh://git@host/owner/name` → `https://host`.
+    static func serverURL(fromRemote remote: String) -> String? {
+        if remote.hasPrefix("http://") || remote.hasPrefix("https://") {
+            var parts = remote.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            while parts.last == "" { parts.removeLast() }
+            guard parts.count >= 5 else { return nil }  // scheme:, "", host, owner, name
+            var host = parts[2]
+            if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }  // credentials
+            return ([parts[0], "", host] + parts[3..<(parts.count - 2)]).joined(separator: "/")
+        }
+        var rest = remote
+        if let range = rest.range(of: "://") { rest = String(rest[range.upperBound...]) }
+        if let at = rest.firstIndex(of: "@") { rest = String(rest[rest.index(after: at)...]) }
+        guard let host = rest.split(whereSeparator: { $0 == ":" || $0 == "/" }).first, !host.isEmpty else { return nil }
+        return "https://\(host)"
     }
 
     /// `https://host/owner/name.git`, `git@host:owner/name` → `owner/name`.

@@ -9,14 +9,15 @@ enum LocalRunContext {
     static func make(
         workflow: Workflow, event: String, payload: Value?, repository: LocalRepository, secrets: [String: String],
         environment: [String: String], variables: [String: String], inputs: [String: String], fetcher: ActionFetcher,
-        skipCheckout: Bool, defaultActionsURL: String
+        skipCheckout: Bool, defaultActionsURL: String, serverURL givenServerURL: String? = nil
     ) throws -> RunContext {
         let typedInputs = try WorkflowInputs.resolve(workflow: workflow, event: event, given: inputs)
         var eventObject = payload?.objectValue ?? EventPayload.synthesize(event: event, repository: repository)
         if event == "workflow_dispatch", eventObject["inputs"] == nil {
             eventObject["inputs"] = .object(ObjectValue(typedInputs.entries.map { ($0.key, Value.string($0.value.coercedString)) }))
         }
-        let serverURL = "https://localhost"
+        // The instance: given, else where the origin remote points, else a placeholder.
+        let serverURL = (givenServerURL ?? repository.serverURL ?? "https://localhost").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let relativeFile = workflow.file.hasPrefix(repository.root + "/") ? String(workflow.file.dropFirst(repository.root.count + 1)) : workflow.file
         var github = ObjectValue()
         github["event_name"] = .string(event)
