@@ -76,8 +76,9 @@ public final class PodmanEnvironment: ExecutionEnvironment {
                 try await client.createNetwork(PodmanAPI.NetworkSpec(name: network.name, subnets: [network.subnet], labels: plan.labels))
                 created.network = network.name
             }
-            try await client.createPod(plan.pod)
+            // Recorded first: a creation that fails half-way can leave the pod behind.
             created.pod = plan.podName
+            try await client.createPod(plan.pod)
             for container in plan.containers {
                 try await client.createContainer(container.spec)
                 created.containers.append(container.spec.name)

@@ -9,6 +9,8 @@ public struct PodmanEnvironmentOptions: Sendable {
         case named(String)
         /// A new IPv6-only network (a random `fd00:…/64`) created for the job and removed afterwards.
         case ipv6Only
+        /// This machine's network namespace (`host`, as forgejo-runner's `container.network: host`).
+        case host
     }
 
     /// When to pull an image.

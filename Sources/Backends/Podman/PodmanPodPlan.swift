@@ -68,9 +68,15 @@ struct PodmanPodPlan: Sendable {
         }
 
         var networks: [String: PodmanAPI.NetworkOptions]?
+        var notices: [String] = []
         switch options.network {
         case .podmanDefault:
             createdNetwork = nil
+        case .host:
+            createdNetwork = nil
+            if !request.services.isEmpty {
+                notices.append("On the host network the services' names do not resolve (the pod uses this machine's /etc/hosts): reach them on localhost; their ports are this machine's.")
+            }
         case .named(let name):
             networks = [name: PodmanAPI.NetworkOptions()]
             createdNetwork = nil
@@ -83,8 +89,8 @@ struct PodmanPodPlan: Sendable {
         // Every service name resolves to the pod's own loopback, in both address families.
         let hosts = request.services.flatMap { ["\($0.name):127.0.0.1", "\($0.name):::1"] }
         pod = PodmanAPI.PodSpec(name: podName, labels: labels, hostAdd: hosts, networks: networks)
+        if options.network == .host { pod.netns = PodmanAPI.Namespace(mode: "host") }
 
-        var notices: [String] = []
         func noticePorts(_ request: ContainerRequest, _ description: String) {
             guard !request.ports.isEmpty else { return }
             notices.append(

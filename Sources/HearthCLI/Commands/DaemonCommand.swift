@@ -63,6 +63,7 @@ struct DaemonCommand: AsyncParsableCommand {
             switch settings.container.network {
             case "", "bridge": options.network = .podmanDefault
             case "ipv6-only": options.network = .ipv6Only
+            case "host": options.network = .host
             case let name: options.network = .named(name)
             }
             do {

@@ -257,6 +257,7 @@ struct ExecCommand: AsyncParsableCommand {
             switch network {
             case nil: options.network = .podmanDefault
             case "ipv6-only"?: options.network = .ipv6Only
+            case "host"?: options.network = .host
             case let name?: options.network = .named(name)
             }
             // Without node on this machine, JavaScript actions need node in the job's image.

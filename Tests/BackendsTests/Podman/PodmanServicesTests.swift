@@ -162,3 +162,26 @@ struct PodmanServicesTests {
         }
     }
 }
+
+extension PodmanServicesTests {
+    @Test("network host: the pod shares this machine's network namespace; an unknown network fails without leaving a pod")
+    func hostAndUnknownNetworks() async throws {
+        try await Support.withPodman { client async throws in
+            let (request, marker) = Support.request("host-net")
+            var options = PodmanEnvironmentOptions()
+            options.network = .host
+            let environment = try await PodmanEnvironment.create(client: client, request: request, options: options)
+            let inside = try await Support.run(environment, "readlink /proc/self/ns/net").lines
+            let outside = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+            #expect(inside == [outside], "\(inside) vs \(outside)")
+            await environment.teardown()
+            #expect(try await Support.objects(client: client, labels: marker) == [])
+
+            let (other, otherMarker) = Support.request("bad-net")
+            var bad = PodmanEnvironmentOptions()
+            bad.network = .named("hearth-no-such-network-\(UUID().uuidString.prefix(6).lowercased())")
+            await #expect(throws: (any Error).self) { try await PodmanEnvironment.create(client: client, request: other, options: bad) }
+            #expect(try await Support.objects(client: client, labels: otherMarker) == [], "nothing is left behind")
+        }
+    }
+}
