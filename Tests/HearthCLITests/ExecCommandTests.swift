@@ -37,6 +37,25 @@ struct ExecCommandTests {
         #expect(one.status == 0, "\(one.stdout)\(one.stderr)")
     }
 
+    @Test("every line of a multi-line error carries its job's prefix")
+    func multiLineErrorsArePrefixed() async throws {
+        let repo = try HearthBinary.repository([
+            ".forgejo/workflows/ci.yml": """
+                on: push
+                jobs:
+                  lost:
+                    runs-on: host
+                    steps: [{uses: ./nowhere}]
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: repo) }
+        let result = try await HearthBinary.run(["exec", "-C", repo])
+        #expect(result.status == 1)
+        let jobLines = result.stdout.split(separator: "\n").prefix { !$0.hasPrefix("Job ") && !$0.isEmpty }
+        #expect(jobLines.contains { $0.contains("Can't find 'action.yml'") }, "\(result.stdout)")
+        #expect(jobLines.allSatisfy { $0.hasPrefix("[lost]") }, "\(result.stdout)")
+    }
+
     @Test("--secret, --env, --var, --input, --event-path and -E reach the job")
     func flags() async throws {
         let repo = try HearthBinary.repository([

@@ -117,8 +117,11 @@ final class ConsoleReporter: EventSink {
         return job.displayName
     }
 
+    /// One line per line of `text`, each with the job's prefix (multi-line errors stay readable
+    /// when jobs run in parallel).
     private func write(_ job: JobKey, _ text: String) {
-        emit(paint("[\(label(for: job))]", .dim) + " " + text)
+        let prefix = paint("[\(label(for: job))]", .dim) + " "
+        emit(text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n"))
     }
 
     private func emit(_ text: String) {
