@@ -344,6 +344,13 @@ public enum PodmanAPI {
     public struct NetworkSummary: Decodable, Sendable {
         public var name: String
         public var labels: [String: String]?
+        public var subnets: [Subnet]?
+
+        /// One subnet of a network, with the gateway netavark gives the host on it.
+        public struct Subnet: Decodable, Sendable {
+            public var subnet: String
+            public var gateway: String?
+        }
     }
 
     /// One element of `GET /libpod/volumes/json`.

@@ -142,6 +142,10 @@ public final class PodmanClient: Sendable {
         try await expectSuccess(.DELETE, "/networks/\(Self.pathComponent(name))", query: [("force", "true")], context: "cannot remove network '\(name)'")
     }
 
+    public func inspectNetwork(_ name: String) async throws -> PodmanAPI.NetworkSummary {
+        try await decode(.GET, "/networks/\(Self.pathComponent(name))/json", context: "cannot inspect network '\(name)'")
+    }
+
     public func listNetworks(labels: [String: String]) async throws -> [PodmanAPI.NetworkSummary] {
         try await decode(.GET, "/networks/json", query: [("filters", Self.labelFilter(labels))], context: "cannot list networks")
     }

@@ -69,6 +69,13 @@ public final class PodmanEnvironment: ExecutionEnvironment {
             plan.services[index].spec.image = resolved[plan.services[index].spec.image] ?? plan.services[index].spec.image
         }
 
+        // A named IPv6-only network: Podman does not name the host on it, so Hearth does.
+        if case .named(let name) = options.network, let network = try? await client.inspectNetwork(name),
+           let subnets = network.subnets, !subnets.contains(where: { !$0.subnet.contains(":") }),
+           let gateway = subnets.compactMap(\.gateway).first {
+            plan.pod.hostAdd.append("\(PodmanPodPlan.hostAlias):\(gateway)")
+        }
+
         var created = CreatedObjects(hostDirectory: plan.hostDirectory)
         do {
             try createHostDirectories(plan, options: options)

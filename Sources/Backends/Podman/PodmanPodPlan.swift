@@ -87,7 +87,12 @@ struct PodmanPodPlan: Sendable {
             networks = [name: PodmanAPI.NetworkOptions()]
         }
         // Every service name resolves to the pod's own loopback, in both address families.
-        let hosts = request.services.flatMap { ["\($0.name):127.0.0.1", "\($0.name):::1"] }
+        var hosts = request.services.flatMap { ["\($0.name):127.0.0.1", "\($0.name):::1"] }
+        // Podman names the host only on IPv4 networks: on the job's IPv6-only network the host is
+        // its gateway (where the cache and artifact servers, bound to ::, answer).
+        if let created = createdNetwork, let gateway = Self.gateway(ofIPv6Subnet: created.subnet) {
+            hosts.append("\(Self.hostAlias):\(gateway)")
+        }
         pod = PodmanAPI.PodSpec(name: podName, labels: labels, hostAdd: hosts, networks: networks)
         if options.network == .host { pod.netns = PodmanAPI.Namespace(mode: "host") }
 
@@ -191,6 +196,15 @@ struct PodmanPodPlan: Sendable {
             if path.hasPrefix(mapping.container + "/") { return mapping.host + path.dropFirst(mapping.container.count) }
         }
         return nil
+    }
+
+    /// The name containers use for the machine Hearth runs on.
+    static let hostAlias = "host.containers.internal"
+
+    /// `fd00:a:b:c::/64` → `fd00:a:b:c::1`, the address netavark gives the host on that network.
+    static func gateway(ofIPv6Subnet subnet: String) -> String? {
+        guard let prefix = subnet.split(separator: "/").first, prefix.hasSuffix("::") else { return nil }
+        return "\(prefix)1"
     }
 
     /// The path inside the job container of a host path, when it lies in a shared directory.
