@@ -115,8 +115,18 @@ struct DaemonCommand: AsyncParsableCommand {
         var cacheServer: CacheServer?
         if settings.cache.enabled {
             let cache = settings.cache
+            // Podman job containers reach this machine as host.containers.internal (Hearth names it
+            // on IPv6-only networks too); host jobs as 127.0.0.1. Mixed labels need cache.host.
+            var advertisedHost: String? = cache.host.isEmpty ? nil : cache.host
+            if advertisedHost == nil, podman != nil {
+                if labels.allSatisfy({ if case .docker = $0.scheme { return true } else { return false } }) {
+                    advertisedHost = "host.containers.internal"
+                } else {
+                    logger.warning("cache: jobs of docker:// labels cannot reach 127.0.0.1; set cache.host to an address both host and container jobs reach")
+                }
+            }
             let server = CacheServer(configuration: CacheServerConfiguration(
-                directory: cache.dir, advertisedHost: cache.host.isEmpty ? nil : cache.host,
+                directory: cache.dir, advertisedHost: advertisedHost,
                 externalURL: !cache.actionsCacheURLOverride.isEmpty ? cache.actionsCacheURLOverride : (cache.externalServer.isEmpty ? nil : cache.externalServer),
                 secret: cache.secret.isEmpty ? nil : cache.secret))
             if cache.externalServer.isEmpty {
