@@ -357,6 +357,25 @@ struct KubeControllerTests {
         #expect(rows.contains("post ran"))
     }
 
+    @Test("a Docker action in a job pod fails with a message saying why and what to use instead; later always() steps run")
+    func dockerActionInPod() async throws {
+        let harness = try await ControllerHarness.start()
+        defer { Task { await harness.stopAll() } }
+        let jobs = try harness.forgejo.double.queue(workflowYAML: """
+            on: push
+            jobs:
+              build:
+                runs-on: k8s
+                steps:
+                  - uses: docker://localhost/busybox:test
+                  - if: always()
+                    run: echo still here
+            """)
+        let finished = try await harness.finished(try #require(jobs.first), .failure)
+        #expect(finished.logContents.contains { $0.contains("is a Docker action") && $0.contains("Podman") }, "\(finished.logContents)")
+        #expect(finished.logContents.contains("still here"))
+    }
+
     @Test("a label's concurrency: the second job's pod waits until the first job's pod is gone")
     func labelConcurrency() async throws {
         var template = PodTemplate()
