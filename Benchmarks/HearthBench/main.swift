@@ -1,5 +1,6 @@
 // Hearth's benchmarks: each prints Hearth's figure next to a floor measured in the same run.
-// Run with `swift run -c release HearthBench [steps|composite|expressions|reader|all]`. Not part of the tests.
+// Run with `swift run -c release HearthBench [steps|composite|expressions|reader|podman-step|podman-start|all]`. Not part of the tests.
+// The Podman benchmarks (PodmanBench.swift) run under `all` only when podman and the test image are present.
 
 import Backends
 import Engine
@@ -135,3 +136,13 @@ if which == "steps" || which == "all" { try await benchmarkSteps(count: stepCoun
 if which == "composite" || which == "all" { try await benchmarkComposite(count: 50) }
 if which == "expressions" || which == "all" { benchmarkExpressions() }
 if which == "reader" || which == "all" { benchmarkReader() }
+if which == "podman-step" || which == "podman-start" || which == "all" {
+    if let reason = await podmanBenchUnavailable() {
+        guard which == "all" else { throw PodmanBenchFailure("cannot run \(which): \(reason)") }
+        print("podman benchmarks skipped: \(reason)")
+    } else {
+        let podmanStepCount = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 50 : 50
+        if which == "podman-step" || which == "all" { try await benchmarkPodmanStep(count: podmanStepCount) }
+        if which == "podman-start" || which == "all" { try await benchmarkPodmanStart() }
+    }
+}
