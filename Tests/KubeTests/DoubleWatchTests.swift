@@ -84,7 +84,7 @@ struct DoubleWatchTests {
             let start = ContinuousClock.now
             let events = try await collect(client.watch(.pods, namespace: "default", resourceVersion: list.resourceVersion,
                                                         allowBookmarks: true, timeoutSeconds: 1), count: 100)
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < .seconds(30))
             #expect(!events.isEmpty && events.allSatisfy { $0.type == .bookmark })
             #expect(events.first?.object.objectResourceVersion == list.resourceVersion)
             #expect(await double.openWatches == 0)

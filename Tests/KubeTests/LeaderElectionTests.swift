@@ -47,7 +47,7 @@ struct LeaderElectionTests {
             try await b.acquire()
             let waited = ContinuousClock.now - begun
             #expect(waited >= .seconds(1), "taken over after \(waited), before the lease expired")
-            #expect(waited < .seconds(10))
+            #expect(waited < .seconds(30))
             #expect(await a.tryAcquireOrRenew() == false, "the old holder sees the new one")
         }
     }
@@ -79,7 +79,7 @@ struct LeaderElectionTests {
             await a.holdUntilLost()
             #expect(!a.isLeader)
             #expect(ContinuousClock.now - begun >= .milliseconds(600))
-            #expect(ContinuousClock.now - begun < .seconds(10))
+            #expect(ContinuousClock.now - begun < .seconds(30))
         }
     }
 }

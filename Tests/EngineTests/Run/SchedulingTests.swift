@@ -292,7 +292,7 @@ struct SchedulingTests {
         let record = await harness.run(grace: .milliseconds(300), cancellation: cancellation, reaction: { event in
             if case .log(_, _, let line) = event, line.text == "ready" { cancellation.cancel(reason: "test") }
         })
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(ContinuousClock.now - started < .seconds(60), "the step loops forever unless SIGKILL follows the grace")
         #expect(record.result("t") == .cancelled)
     }
 

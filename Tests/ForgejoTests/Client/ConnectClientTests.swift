@@ -238,7 +238,7 @@ struct ConnectClientTests {
     @Test("no reply within the timeout")
     func timeout() async throws {
         let started = ContinuousClock.now
-        let error = try await failure(.stall(seconds: 3), timeout: .milliseconds(300))
+        let error = try await failure(.stall(seconds: 60), timeout: .milliseconds(300))
         // The error kind proves the timeout fired (the stalled server would otherwise answer);
         // wall time is not asserted: on a loaded 2-core machine resumption can lag by seconds.
         _ = started
@@ -251,14 +251,14 @@ struct ConnectClientTests {
     @Test("the timeout also covers a body that stops arriving")
     func bodyTimeout() async throws {
         let error = try await failure(.partial(status: 200, headers: [("Content-Type", "application/proto")],
-                                               length: 100, sent: [0x0A, 0x05], seconds: 3),
+                                               length: 100, sent: [0x0A, 0x05], seconds: 60),
                                       timeout: .milliseconds(400))
         #expect((error as? TransportError)?.kind == .timedOut)
     }
 
     @Test("a per-call timeout overrides the client's")
     func perCallTimeout() async throws {
-        try await withServer({ _ in .stall(seconds: 3) }) { server in
+        try await withServer({ _ in .stall(seconds: 60) }) { server in
             let client = try ConnectClient(address: server.address, timeout: .seconds(30), environment: [:])
             let started = ContinuousClock.now
             await #expect(throws: TransportError.self) {
@@ -275,7 +275,7 @@ struct ConnectClientTests {
 
     @Test("cancelling the calling task cancels the call")
     func cancellation() async throws {
-        try await withServer({ _ in .stall(seconds: 3) }) { server in
+        try await withServer({ _ in .stall(seconds: 60) }) { server in
             let client = try ConnectClient(address: server.address, environment: [:])
             let task = Task {
                 let _: Ping_V1_PingResponse = try await client.call("ping.v1.PingService/Ping", Ping_V1_PingRequest())

@@ -277,7 +277,7 @@ struct DaemonEndToEndTests {
         await harness.stop()
     }
 
-    @Test("a docker:// label runs the task's job in a Podman pod of the label's image")
+    @Test("a docker:// label runs the task's job in a Podman pod of the label's image, Docker actions beside it")
     func dockerLabel() async throws {
         if ProcessInfo.processInfo.environment["HEARTH_SKIP_PODMAN_TESTS"] == "1" { return }
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/podman"), "podman is needed: run ../shared/ci/container-setup.sh")
@@ -291,12 +291,18 @@ struct DaemonEndToEndTests {
                     runs-on: busy
                     steps:
                       - run: test -x /bin/busybox && test ! -e /opt/swift && echo "inside busybox at $GITHUB_WORKSPACE"
+                      - uses: docker://localhost/busybox:test
+                        with:
+                          entrypoint: /bin/sh
+                          args: -c "echo docker step sees $INPUT_WORD in $(pwd)"
+                          word: hello
                 """)
             let job = try #require(jobs.first)
             let snapshot = try await harness.double.waitForJob(job, status: .success, timeout: .seconds(120))
             let taskID = try #require(snapshot.taskID)
             let task = try await harness.double.waitForLogFinalized(taskID: taskID)
             #expect(task.logContents.contains { $0.hasPrefix("inside busybox at ") })
+            #expect(task.logContents.contains { $0.hasPrefix("docker step sees hello in /") }, "\(task.logContents)")
         }
         await access.close()
     }
