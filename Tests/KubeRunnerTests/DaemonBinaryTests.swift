@@ -16,16 +16,9 @@ import Testing
 struct DaemonBinaryTests {
     @Test("takes the Lease, runs a job as a pod with a hearth agent process, releases the Lease on SIGTERM")
     func daemonKubernetesMode() async throws {
-        let hearth = PodmanKubelet.hearthBinary
-        try #require(FileManager.default.isExecutableFile(atPath: hearth), "the hearth binary is built with the tests")
-        let forgejo = try await ForgejoEnd.start()
-        let double = try await KubeDouble.start()
-        let kubelet = try KubeletDouble(double: double, agentBinary: hearth)
-        await kubelet.start()
-        let (directory, port) = try Self.prepareDirectory(forgejo: forgejo, double: double)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixture = try await Fixture.start()
+        let (hearth, forgejo, double, kubelet, directory) = (fixture.hearth, fixture.forgejo, fixture.double, fixture.kubelet, fixture.directory)
         let registration = forgejo.registration
-        _ = port
         let daemon = try await Self.startDaemon(hearth, directory: directory, podName: "controller-a")
         let output = Task { await daemon.collect() }
 
@@ -60,10 +53,36 @@ struct DaemonBinaryTests {
         let released = await double.object(.leases, namespace: "default", name: "hearth-\(registration.uuid.lowercased())")
         #expect(released?[path: "spec", "holderIdentity"]?.stringValue == nil, "the lease is released on shutdown: \(String(describing: released))")
 
-        await kubelet.stop()
-        await double.stop()
-        await forgejo.stop()
+        await fixture.stop()
     }
+    /// The Forgejo and API doubles, a kubelet double that starts `hearth agent` processes, and a
+    /// runner directory for `hearth daemon` (removed by `stop`).
+    struct Fixture {
+        let hearth: String
+        let forgejo: ForgejoEnd
+        let double: KubeDouble
+        let kubelet: KubeletDouble
+        let directory: String
+
+        static func start() async throws -> Fixture {
+            let hearth = PodmanKubelet.hearthBinary
+            try #require(FileManager.default.isExecutableFile(atPath: hearth), "the hearth binary is built with the tests")
+            let forgejo = try await ForgejoEnd.start()
+            let double = try await KubeDouble.start()
+            let kubelet = try KubeletDouble(double: double, agentBinary: hearth)
+            await kubelet.start()
+            let (directory, _) = try DaemonBinaryTests.prepareDirectory(forgejo: forgejo, double: double)
+            return Fixture(hearth: hearth, forgejo: forgejo, double: double, kubelet: kubelet, directory: directory)
+        }
+
+        func stop() async {
+            await kubelet.stop()
+            await double.stop()
+            await forgejo.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
     /// A runner directory with `.runner`, a kubeconfig for the double and a config.yml in
     /// Kubernetes mode; the agent channel's port is free and the same for every replica.
     static func prepareDirectory(forgejo: ForgejoEnd, double: KubeDouble) throws -> (String, Int) {
@@ -115,14 +134,8 @@ struct DaemonBinaryTests {
 
     @Test("two replicas: the standby takes over when the leader stops mid-job, adopts the running pod, and the task runs once")
     func rollingUpdate() async throws {
-        let hearth = PodmanKubelet.hearthBinary
-        try #require(FileManager.default.isExecutableFile(atPath: hearth), "the hearth binary is built with the tests")
-        let forgejo = try await ForgejoEnd.start()
-        let double = try await KubeDouble.start()
-        let kubelet = try KubeletDouble(double: double, agentBinary: hearth)
-        await kubelet.start()
-        let (directory, _) = try Self.prepareDirectory(forgejo: forgejo, double: double)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixture = try await Fixture.start()
+        let (hearth, forgejo, double, kubelet, directory) = (fixture.hearth, fixture.forgejo, fixture.double, fixture.kubelet, fixture.directory)
         let lease = "hearth-\(forgejo.registration.uuid.lowercased())"
 
         let first = try await Self.startDaemon(hearth, directory: directory, podName: "controller-a")
@@ -178,9 +191,7 @@ struct DaemonBinaryTests {
         #expect(secondCode == 0, "\(secondLines.suffix(20).joined(separator: "\n"))")
         #expect(secondLines.contains { $0.contains("now holds lease") })
         #expect(secondLines.contains { $0.contains("adopt") }, "\(secondLines.suffix(30))")
-        await kubelet.stop()
-        await double.stop()
-        await forgejo.stop()
+        await fixture.stop()
     }
 }
 

@@ -9,8 +9,9 @@ import Glibc
 /// (see `StepShim`). One reader thread turns `evt` lines into resumed waiters.
 public final class ShimLink: Sendable {
     public let directory: String
-    private let control: Int32
-    private let events: Int32
+    /// The two FIFO descriptors until the link is closed. Every write holds the lock, so no write
+    /// can land on a descriptor number the process has reused for another file after the close.
+    private let descriptors: Mutex<(control: Int32, events: Int32)?>
     private let state = Mutex(State())
     private let readiness = Latch()
 
@@ -46,12 +47,15 @@ public final class ShimLink: Sendable {
                 throw Failure(description: "cannot create the FIFO \(path): \(String(cString: strerror(errno)))")
             }
         }
-        control = open("\(directory)/ctl", O_RDWR | O_CLOEXEC)
-        events = open("\(directory)/evt", O_RDWR | O_CLOEXEC)
+        let control = open("\(directory)/ctl", O_RDWR | O_CLOEXEC)
+        let events = open("\(directory)/evt", O_RDWR | O_CLOEXEC)
         guard control >= 0, events >= 0 else {
-            throw Failure(description: "cannot open the shim FIFOs in \(directory): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            if control >= 0 { Glibc.close(control) }
+            if events >= 0 { Glibc.close(events) }
+            throw Failure(description: "cannot open the shim FIFOs in \(directory): \(reason)")
         }
-        let events = self.events
+        descriptors = Mutex((control, events))
         let thread = Thread { [weak self] in
             var pending = [UInt8]()
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -64,8 +68,13 @@ public final class ShimLink: Sendable {
                     let line = String(decoding: pending[..<newline], as: UTF8.self)
                     pending.removeSubrange(...newline)
                     if line == Self.closeLine {
-                        Glibc.close(self.control)
-                        Glibc.close(events)
+                        self.descriptors.withLock { open in
+                            if let open {
+                                Glibc.close(open.control)
+                                Glibc.close(open.events)
+                            }
+                            open = nil
+                        }
                         return
                     }
                     self.handle(line)
@@ -89,7 +98,10 @@ public final class ShimLink: Sendable {
     /// each arrives whole.
     public func send(_ line: String) {
         let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(control, $0.baseAddress, $0.count) }
+        descriptors.withLock { open in
+            guard let open else { return }
+            _ = bytes.withUnsafeBytes { write(open.control, $0.baseAddress, $0.count) }
+        }
     }
 
     private static let closeLine = "hearth-link-closed"
@@ -98,7 +110,10 @@ public final class ShimLink: Sendable {
     /// agent holds `evt` open for writing too, so it can wake its own reader with a last line.
     public func close() {
         let bytes = Array((Self.closeLine + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(events, $0.baseAddress, $0.count) }
+        descriptors.withLock { open in
+            guard let open else { return }
+            _ = bytes.withUnsafeBytes { write(open.events, $0.baseAddress, $0.count) }
+        }
     }
 
     /// Waits for `started N PID`.
