@@ -43,10 +43,13 @@ enum ControllerBench {
         let runner = try await RunnerEnd.register(address: forgejoURL, registrationToken: registrationToken, capacity: jobs, reportInterval: .seconds(1))
         let logger = Bench.logger("kube-bench")
         let kube = try KubeClient(configuration: KubeConfiguration(server: kubeURL), logger: logger)
-        let configuration = KubeController.Configuration(
+        var configuration = KubeController.Configuration(
             settings: KubernetesSettings(agentImage: "localhost/hearth:bench", startTimeout: .seconds(600)), namespace: "default",
             runnerID: runner.registration.uuid, labels: runner.settings.backends.labels, daemon: runner.settings, controllerURL: nil,
             agentImage: "localhost/hearth:bench", sweepInterval: .seconds(3600))
+        // Finished sessions linger to answer their agents' last poll; short here, so the benchmark
+        // can see the memory after they are gone.
+        configuration.finishedSessionLinger = .seconds(5)
         let controller = KubeController(
             configuration: configuration, kube: kube, reporting: runner.client, tokens: AgentTokens(secret: runner.registration.token), logger: logger)
         _ = try await controller.start(host: "127.0.0.1", port: 0)
@@ -81,6 +84,12 @@ enum ControllerBench {
         let total = clock.now - started
         try await Task.sleep(for: .seconds(1))
         let after = Bench.residentBytes()
+        // Bounded: the sessions go after their linger; then the memory they held should too.
+        for _ in 0..<60 where !controller.sessions.all.isEmpty { try await Task.sleep(for: .seconds(1)) }
+        let drainedSessions = controller.sessions.all.count
+        try await Task.sleep(for: .seconds(1))
+        let drained = Bench.residentBytes()
+
         send("stats")
         let farm = try await expect("STATS")
         child.waitUntilExit()
@@ -101,7 +110,7 @@ enum ControllerBench {
         print("  watch streams: controller opened \(statsInFlight.watchesOpened) by the memory sample, \(stats.watchesOpened) by its stop; the API double saw at most \(farm["maxConcurrentWatches"] ?? "?") open at once (target: exactly 1)")
         print("  API double counted: writes \(farm["writes"] ?? "?") (create \(farm["creates"] ?? "?"), delete \(farm["deletes"] ?? "?")), requests \(farm["requests"] ?? "?")")
         print("  Forgejo double: UpdateLog \(farm["updateLog"] ?? "?"), UpdateTask \(farm["updateTask"] ?? "?"), tasks succeeded \(farm["succeeded"] ?? "?"); fake agent errors \(farm["agentErrors"] ?? "?")")
-        print("  controller RSS: idle \(Bench.mebibytes(idle)), \(jobs) in flight \(Bench.mebibytes(inFlight)), after \(Bench.mebibytes(after))")
+        print("  controller RSS: idle \(Bench.mebibytes(idle)), \(jobs) in flight \(Bench.mebibytes(inFlight)), 1 s after the last job \(Bench.mebibytes(after)), after the finished sessions expired (\(drainedSessions) left) \(Bench.mebibytes(drained))")
         print(String(format: "  memory per running job: %.1f KiB (target ≤ 1024 KiB)", perJob / 1024))
         print("  load average at the end: \(Bench.loadAverage)")
     }

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "hearth_spawn.h"
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -77,4 +78,8 @@ int hearth_try_wait(pid_t pid, int *code_out) {
 
 int hearth_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+int hearth_release_free_memory(void) {
+    return malloc_trim(0);
 }

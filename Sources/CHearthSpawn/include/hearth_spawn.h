@@ -22,4 +22,8 @@ int hearth_try_wait(pid_t pid, int *code_out);
 /// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno set.
 int hearth_pipe_cloexec(int fds[2]);
 
+/// Returns memory the allocator holds but no longer uses to the system (glibc malloc_trim);
+/// 1 when some was released.
+int hearth_release_free_memory(void);
+
 #endif

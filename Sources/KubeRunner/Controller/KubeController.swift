@@ -30,6 +30,9 @@ public final class KubeController: TaskExecutor {
         public var agentImage: String
         /// How often the sweep looks for orphans.
         public var sweepInterval: Duration
+        /// How long a finished job's session still answers its agent (its last poll hears that
+        /// the job is reported) before it is forgotten.
+        public var finishedSessionLinger: Duration = .seconds(60)
 
         public init(
             settings: KubernetesSettings, namespace: String, runnerID: String, labels: [RunnerLabel], daemon: DaemonSettings,
@@ -181,9 +184,12 @@ public final class KubeController: TaskExecutor {
             // The agent polls once more to hear that its job is reported: keep answering for a while.
             let sessions = self.sessions
             let taskID = task.id
+            let linger = configuration.finishedSessionLinger
             Task {
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: linger)
                 sessions.remove(taskID)
+                // The last job of a burst is gone: give the memory the burst used back to the system.
+                if sessions.all.isEmpty { FreedMemory.release() }
             }
         }
         for warning in rendered.warnings { logger.warning("task \(task.id): \(warning)") }
