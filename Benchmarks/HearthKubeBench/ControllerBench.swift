@@ -53,13 +53,16 @@ enum ControllerBench {
         let controller = KubeController(
             configuration: configuration, kube: kube, reporting: runner.client, tokens: AgentTokens(secret: runner.registration.token), logger: logger)
         _ = try await controller.start(host: "127.0.0.1", port: 0)
-        let tasks = try await runner.fetchTasks(jobs)
+        // Held in a box the benchmark empties once the jobs ended: the tasks (payloads, contexts)
+        // are the benchmark's own memory, not the controller's.
+        let pending = TaskBox(try await runner.fetchTasks(jobs))
 
         try await Task.sleep(for: .seconds(2))
         let idle = Bench.residentBytes()
         let started = clock.now
         let results = Tally()
         let executing = Task {
+            let tasks = pending.take()
             await withTaskGroup(of: Void.self) { group in
                 for task in tasks {
                     group.addTask {
@@ -122,4 +125,16 @@ final class Tally: Sendable {
 
     func add(_ result: Conclusion) { state.withLock { $0[result, default: 0] += 1 } }
     var counts: [Conclusion: Int] { state.withLock { $0 } }
+}
+
+/// The fetched tasks, handed over once.
+final class TaskBox: @unchecked Sendable {
+    private var tasks: [Runner_V1_Task]
+    private let lock = NSLock()
+    init(_ tasks: [Runner_V1_Task]) { self.tasks = tasks }
+    func take() -> [Runner_V1_Task] {
+        lock.lock()
+        defer { tasks = []; lock.unlock() }
+        return tasks
+    }
 }
