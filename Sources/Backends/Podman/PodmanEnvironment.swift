@@ -23,6 +23,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     /// Labels on every object of the job.
     public let labels: [String: String]
     private let programs = Mutex<[String: Bool]>([:])
+    /// `node(configured:path:)` per `PATH`: every stage of every JavaScript action asks.
+    private let nodes = Mutex<[String: NodeCommand?]>([:])
 
     private let client: PodmanClient
     private let plan: PodmanPodPlan
@@ -170,13 +172,16 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     /// The image's own node when `path` finds one (as act and forgejo-runner use it), else the
     /// runner's node mounted at `options.nodePath`; nil when neither exists.
     public func node(configured: String?, path: String?) async -> NodeCommand? {
-        let script = "PATH=\"$1\" node --version 2>/dev/null"
         let search = path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        if let known = nodes.withLock({ $0[search] }) { return known }
+        var found = injectedNode
+        let script = "PATH=\"$1\" node --version 2>/dev/null"
         if let probe = try? await client.run(in: jobContainerName, ["/bin/sh", "-c", script, "sh", search]), probe.exitCode == 0,
            let version = probe.output.first(where: { $0.hasPrefix("v") }) {
-            return NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
+            found = NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
         }
-        return injectedNode
+        nodes.withLock { $0[search] = found }
+        return found
     }
 
     public func hostPath(for environmentPath: String) -> String {

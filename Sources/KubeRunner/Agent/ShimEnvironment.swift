@@ -21,6 +21,8 @@ public final class ShimEnvironment: ExecutionEnvironment {
     private let nodeBundle: NodeBundle?
     private let nodeRoot: String
     private let placedNode = Mutex<Result<NodeCommand, NodeBundleError>?>(nil)
+    /// The image's node per `PATH`, once found (every stage of every JavaScript action asks).
+    private let imageNodes = Mutex<[String: NodeCommand]>([:])
 
     /// `root`: the shared volume's mount (`/__w`); the shim directory is `root/_hearth`.
     /// `nodeBundle`: the agent's own node, copied onto the shared volume the first time a
@@ -85,6 +87,7 @@ public final class ShimEnvironment: ExecutionEnvironment {
     /// The image's own node when `path` finds one in the job container, else the agent's node
     /// placed on the shared volume (once per job); nil when neither exists.
     public func node(configured: String?, path: String?) async -> NodeCommand? {
+        if let known = imageNodes.withLock({ $0[path ?? ""] }) { return known }
         var environment = self.environment
         if let path { environment["PATH"] = path }
         let probe = ProcessSpec(executable: "sh", arguments: ["-c", "node --version 2>/dev/null"], environment: environment, workingDirectory: "/")
@@ -92,7 +95,9 @@ public final class ShimEnvironment: ExecutionEnvironment {
             var version: String?
             for await line in process.lines where line.hasPrefix("v") && version == nil { version = line }
             if await process.waitForExit() == 0, let version {
-                return NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
+                let found = NodeCommand(executable: "node", major: NodeVersion.major(version), origin: "the image's node \(version)")
+                imageNodes.withLock { $0[path ?? ""] = found }
+                return found
             }
         }
         guard let nodeBundle else { return nil }
