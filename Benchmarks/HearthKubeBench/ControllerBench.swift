@@ -87,15 +87,15 @@ enum ControllerBench {
         let total = clock.now - started
         try await Task.sleep(for: .seconds(1))
         let after = Bench.residentBytes()
+        // The fake agents exit (as real ones do when their pod ends), closing their connections.
+        send("stats")
+        let farm = try await expect("STATS")
+        child.waitUntilExit()
         // Bounded: the sessions go after their linger; then the memory they held should too.
         for _ in 0..<60 where !controller.sessions.all.isEmpty { try await Task.sleep(for: .seconds(1)) }
         let drainedSessions = controller.sessions.all.count
         try await Task.sleep(for: .seconds(1))
         let drained = Bench.residentBytes()
-
-        send("stats")
-        let farm = try await expect("STATS")
-        child.waitUntilExit()
         await controller.stop()
         await kube.shutdown()
         await runner.shutdown()
@@ -113,7 +113,7 @@ enum ControllerBench {
         print("  watch streams: controller opened \(statsInFlight.watchesOpened) by the memory sample, \(stats.watchesOpened) by its stop; the API double saw at most \(farm["maxConcurrentWatches"] ?? "?") open at once (target: exactly 1)")
         print("  API double counted: writes \(farm["writes"] ?? "?") (create \(farm["creates"] ?? "?"), delete \(farm["deletes"] ?? "?")), requests \(farm["requests"] ?? "?")")
         print("  Forgejo double: UpdateLog \(farm["updateLog"] ?? "?"), UpdateTask \(farm["updateTask"] ?? "?"), tasks succeeded \(farm["succeeded"] ?? "?"); fake agent errors \(farm["agentErrors"] ?? "?")")
-        print("  controller RSS: idle \(Bench.mebibytes(idle)), \(jobs) in flight \(Bench.mebibytes(inFlight)), 1 s after the last job \(Bench.mebibytes(after)), after the finished sessions expired (\(drainedSessions) left) \(Bench.mebibytes(drained))")
+        print("  controller RSS: idle \(Bench.mebibytes(idle)), \(jobs) in flight \(Bench.mebibytes(inFlight)), 1 s after the last job \(Bench.mebibytes(after)), after the agents disconnected and the finished sessions expired (\(drainedSessions) left) \(Bench.mebibytes(drained))")
         print(String(format: "  memory per running job: %.1f KiB (target ≤ 1024 KiB)", perJob / 1024))
         print("  load average at the end: \(Bench.loadAverage)")
     }
