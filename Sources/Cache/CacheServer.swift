@@ -1,9 +1,7 @@
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
 import Synchronization
 
 /// The runner's built-in cache for `actions/cache`: an HTTP server speaking the toolkit's
@@ -34,8 +32,7 @@ public final class CacheServer: Sendable {
     }
 
     private struct Running {
-        let server: Task<Void, any Error>
-        let group: ServiceGroup
+        let listener: HTTPListener
         let maintenance: Task<Void, Never>
         let store: CacheStore
         let threadPool: NIOThreadPool
@@ -91,25 +88,16 @@ public final class CacheServer: Sendable {
         threadPool.start()
         let responder = CacheResponder(store: store, signer: signer, addresses: address, threadPool: threadPool, logger: logger)
 
-        let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        var attempts = [bindHost]
-        if bindHost == "::" { attempts.append("0.0.0.0") }
-        var lastError: any Error = StartError.bind("nothing to bind")
-        var listening: (task: Task<Void, any Error>, group: ServiceGroup, port: Int, host: String)?
-        for candidate in attempts where listening == nil {
-            do {
-                let (task, group, boundPort) = try await listen(responder: responder, host: candidate, port: port)
-                listening = (task, group, boundPort, candidate)
-            } catch {
-                lastError = error
-                logger.debug("cache: cannot listen on \(candidate):\(port): \(error)")
-            }
-        }
-        guard let listening else {
+        let listening: HTTPListener
+        do {
+            listening = try await HTTPListener.start(
+                responder: responder, host: host, port: port, idleTimeout: configuration.idleTimeout, serverName: "hearth-cache",
+                label: "cache", logger: logger)
+        } catch {
             await store.close()
             try? await threadPool.shutdownGracefully()
             abandonStart()
-            throw StartError.bind("cannot listen on \(host):\(port): \(lastError)")
+            throw StartError.bind(error.description)
         }
 
         address.setBound(host: listening.host, port: listening.port)
@@ -120,8 +108,7 @@ public final class CacheServer: Sendable {
                 await store.sweep()
             }
         }
-        let running = Running(server: listening.task, group: listening.group, maintenance: maintenance, store: store,
-                              threadPool: threadPool)
+        let running = Running(listener: listening, maintenance: maintenance, store: store, threadPool: threadPool)
         let stillWanted = state.withLock { phase -> Bool in
             guard case .starting = phase else { return false }
             phase = .running(running)
@@ -134,42 +121,6 @@ public final class CacheServer: Sendable {
         }
         logger.info("cache: listening on \(listening.host) port \(listening.port), storing in \(configuration.directory)")
         return listening.port
-    }
-
-    /// Runs Hummingbird in a service group of its own, so ``stop()`` can shut it down gracefully
-    /// (listener first, then connections); cancelling the task instead can race a connection
-    /// being accepted and trip a NIO precondition.
-    private func listen(responder: CacheResponder, host: String, port: Int) async throws -> (Task<Void, any Error>, ServiceGroup, Int) {
-        let signal = BindSignal()
-        // Hummingbird's own messages stay out unless debugging (failures to bind surface as
-        // thrown errors anyway).
-        var hummingbirdLogger = logger
-        hummingbirdLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .critical
-        let idle = configuration.idleTimeout.components
-        let application = Application(
-            responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "hearth-cache", reuseAddress: true),
-            onServerRunning: { channel in signal.succeed(channel.localAddress?.port ?? port) },
-            logger: hummingbirdLogger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [application], gracefulShutdownSignals: [], logger: hummingbirdLogger))
-        let task = Task {
-            do {
-                try await group.run()
-                signal.fail(StartError.bind("the server stopped before it started"))
-            } catch {
-                signal.fail(error)
-                throw error
-            }
-        }
-        do {
-            return (task, group, try await signal.wait())
-        } catch {
-            task.cancel()
-            _ = await task.result
-            throw error
-        }
     }
 
     /// Stops listening, lets transfers in progress finish (for up to
@@ -186,15 +137,8 @@ public final class CacheServer: Sendable {
 
     private func shutDown(_ running: Running) async {
         running.maintenance.cancel()
-        await running.group.triggerGracefulShutdown()
         // Transfers in progress get the grace period, then are cut off.
-        let server = running.server
-        let deadline = Task { [grace = configuration.shutdownGracePeriod] in
-            try? await Task.sleep(for: grace)
-            if !Task.isCancelled { server.cancel() }
-        }
-        _ = await server.result
-        deadline.cancel()
+        await running.listener.stop(grace: configuration.shutdownGracePeriod)
         await running.maintenance.value
         await running.store.close()
         try? await running.threadPool.shutdownGracefully()

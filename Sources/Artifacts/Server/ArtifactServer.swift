@@ -1,10 +1,8 @@
 import Cache
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
 import Synchronization
 
 /// The artifact server of `hearth exec`: what `actions/upload-artifact` and
@@ -39,8 +37,7 @@ public final class ArtifactServer: Sendable {
     }
 
     private struct Running {
-        let server: Task<Void, any Error>
-        let group: ServiceGroup
+        let listener: HTTPListener
         let store: ArtifactStore
         let threadPool: NIOThreadPool
         let url: String
@@ -103,29 +100,20 @@ public final class ArtifactServer: Sendable {
         let responder = ArtifactResponder(store: store, tokens: tokens, urlSigner: urlSigner, address: address,
                                           threadPool: threadPool, logger: logger)
 
-        let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        var attempts = [bindHost]
-        if bindHost == "::" { attempts.append("0.0.0.0") }
-        var lastError: any Error = StartError.bind("nothing to bind")
-        var listening: (task: Task<Void, any Error>, group: ServiceGroup, port: Int, host: String)?
-        for candidate in attempts where listening == nil {
-            do {
-                let (task, group, boundPort) = try await listen(responder: responder, host: candidate, port: port)
-                listening = (task, group, boundPort, candidate)
-            } catch {
-                lastError = error
-                logger.debug("artifacts: cannot listen on \(candidate):\(port): \(error)")
-            }
-        }
-        guard let listening else {
+        let listening: HTTPListener
+        do {
+            listening = try await HTTPListener.start(
+                responder: responder, host: host, port: port, idleTimeout: .seconds(60), serverName: "hearth-artifacts",
+                label: "artifacts", logger: logger)
+        } catch {
             try? await threadPool.shutdownGracefully()
             abandonStart()
-            throw StartError.bind("cannot listen on \(host):\(port): \(lastError)")
+            throw StartError.bind(error.description)
         }
         let base = ArtifactAddress.baseURL(advertisedHost: advertisedHost, bindHost: listening.host, port: listening.port)
         address.set(base)
 
-        let running = Running(server: listening.task, group: listening.group, store: store, threadPool: threadPool, url: base)
+        let running = Running(listener: listening, store: store, threadPool: threadPool, url: base)
         let stillWanted = state.withLock { phase -> Bool in
             guard case .starting = phase else { return false }
             phase = .running(running)
@@ -137,37 +125,6 @@ public final class ArtifactServer: Sendable {
         }
         logger.info("artifacts: listening on \(listening.host) port \(listening.port), storing in \(directory)")
         return listening.port
-    }
-
-    /// Runs Hummingbird in a service group of its own, so ``stop()`` can shut it down gracefully.
-    private func listen(responder: ArtifactResponder, host: String, port: Int) async throws -> (Task<Void, any Error>, ServiceGroup, Int) {
-        let signal = BindSignal()
-        var hummingbirdLogger = logger
-        hummingbirdLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .critical
-        let application = Application(
-            responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "hearth-artifacts", reuseAddress: true),
-            onServerRunning: { channel in signal.succeed(channel.localAddress?.port ?? port) },
-            logger: hummingbirdLogger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [application], gracefulShutdownSignals: [], logger: hummingbirdLogger))
-        let task = Task {
-            do {
-                try await group.run()
-                signal.fail(StartError.bind("the server stopped before it started"))
-            } catch {
-                signal.fail(error)
-                throw error
-            }
-        }
-        do {
-            return (task, group, try await signal.wait())
-        } catch {
-            task.cancel()
-            _ = await task.result
-            throw error
-        }
     }
 
     /// Stops listening, lets transfers in progress finish (for up to 10 s) and discards unfinished
@@ -182,14 +139,7 @@ public final class ArtifactServer: Sendable {
     }
 
     private func shutDown(_ running: Running) async {
-        await running.group.triggerGracefulShutdown()
-        let server = running.server
-        let deadline = Task { [grace = shutdownGracePeriod] in
-            try? await Task.sleep(for: grace)
-            if !Task.isCancelled { server.cancel() }
-        }
-        _ = await server.result
-        deadline.cancel()
+        await running.listener.stop(grace: shutdownGracePeriod)
         await running.store.close()
         try? await running.threadPool.shutdownGracefully()
     }
