@@ -33,35 +33,12 @@ extension CacheResponder {
     /// Writes `body` at `offset` and returns how many bytes it had (failing as soon as it passes
     /// `limit`).
     private func write(_ body: RequestBody, to file: PositionedFile, at offset: Int64, limit: Int64) async throws -> Int64 {
-        var iterator = body.makeAsyncIterator()
-        var pending: [ByteBuffer] = []
-        var pendingBytes = 0
-        var position = offset
-        var received: Int64 = 0
-        while true {
-            let next: ByteBuffer?
-            do {
-                next = try await iterator.next()
-            } catch {
-                throw CacheFailure.badRequest("the upload was interrupted: \(error)")
-            }
-            if let buffer = next {
-                received += Int64(buffer.readableBytes)
-                guard received <= limit else {
-                    throw CacheFailure.badRequest("the body is longer than the \(limit) bytes Content-Range names")
-                }
-                pending.append(buffer)
-                pendingBytes += buffer.readableBytes
-            }
-            if pendingBytes > 0 && (pendingBytes >= Self.writeBatchBytes || next == nil) {
-                let batch = pending
-                let at = position
-                try await threadPool.runIfActive { try file.write(batch, at: at) }
-                position += Int64(pendingBytes)
-                pending.removeAll(keepingCapacity: true)
-                pendingBytes = 0
-            }
-            if next == nil { return received }
+        do {
+            return try await file.write(body, at: offset, limit: limit, batchBytes: Self.writeBatchBytes, threadPool: threadPool)
+        } catch BodyWriteFailure.interrupted(let error) {
+            throw CacheFailure.badRequest("the upload was interrupted: \(error)")
+        } catch BodyWriteFailure.longerThan(let limit) {
+            throw CacheFailure.badRequest("the body is longer than the \(limit) bytes Content-Range names")
         }
     }
 }

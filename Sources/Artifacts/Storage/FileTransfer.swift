@@ -14,35 +14,12 @@ enum FileTransfer {
     /// passes `limit`.
     static func write(_ body: RequestBody, to file: PositionedFile, at offset: Int64, limit: Int64?,
                       threadPool: NIOThreadPool) async throws -> Int64 {
-        var iterator = body.makeAsyncIterator()
-        var pending: [ByteBuffer] = []
-        var pendingBytes = 0
-        var position = offset
-        var received: Int64 = 0
-        while true {
-            let next: ByteBuffer?
-            do {
-                next = try await iterator.next()
-            } catch {
-                throw ArtifactFailure.badRequest("the upload was interrupted: \(error)")
-            }
-            if let buffer = next {
-                received += Int64(buffer.readableBytes)
-                if let limit, received > limit {
-                    throw ArtifactFailure.badRequest("the body is longer than the \(limit) bytes announced")
-                }
-                pending.append(buffer)
-                pendingBytes += buffer.readableBytes
-            }
-            if pendingBytes > 0 && (pendingBytes >= writeBatchBytes || next == nil) {
-                let batch = pending
-                let at = position
-                try await threadPool.runIfActive { try file.write(batch, at: at) }
-                position += Int64(pendingBytes)
-                pending.removeAll(keepingCapacity: true)
-                pendingBytes = 0
-            }
-            if next == nil { return received }
+        do {
+            return try await file.write(body, at: offset, limit: limit, batchBytes: writeBatchBytes, threadPool: threadPool)
+        } catch BodyWriteFailure.interrupted(let error) {
+            throw ArtifactFailure.badRequest("the upload was interrupted: \(error)")
+        } catch BodyWriteFailure.longerThan(let limit) {
+            throw ArtifactFailure.badRequest("the body is longer than the \(limit) bytes announced")
         }
     }
 
