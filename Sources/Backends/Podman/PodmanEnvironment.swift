@@ -131,8 +131,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
         }
         do {
             let owner = "the step's container"
-            if !(try await client.imageExists(step.image)) { log("Pulling \(step.image)") }
-            let image = try await Self.ensureImage(ContainerRequest(image: step.image), for: owner, client: client, policy: pullPolicy)
+            let image = try await Self.ensureImage(
+                ContainerRequest(image: step.image), for: owner, client: client, policy: pullPolicy, announcePull: log)
             var mounts: [PodmanAPI.Mount] = []
             for path in [workspace, runnerTemp] {
                 guard let host = plan.hostPath(for: path) else { continue }
@@ -263,7 +263,8 @@ public final class PodmanEnvironment: ExecutionEnvironment {
     /// The reference to create containers from: the image as named when it is local, otherwise
     /// pulled (short names as Docker reads them: `node:20` is `docker.io/library/node:20`).
     static func ensureImage(
-        _ request: ContainerRequest, for owner: String, client: PodmanClient, policy: PodmanEnvironmentOptions.PullPolicy
+        _ request: ContainerRequest, for owner: String, client: PodmanClient, policy: PodmanEnvironmentOptions.PullPolicy,
+        announcePull: ((String) -> Void)? = nil
     ) async throws -> String {
         let image = request.image
         guard !image.isEmpty else { throw PodmanError("The image of \(owner) is empty.") }
@@ -277,6 +278,7 @@ public final class PodmanEnvironment: ExecutionEnvironment {
             throw PodmanError(
                 "The image '\(image)' of \(owner) is not present locally; localhost/ images are built or loaded on this machine and cannot be pulled.")
         }
+        announcePull?("Pulling \(reference)")
         do {
             try await client.pullImage(reference, username: request.username, password: request.password)
         } catch {
